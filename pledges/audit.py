@@ -1,0 +1,139 @@
+"""The audit trail: who created, changed, deleted, signed, generated or downloaded what.
+
+Model changes are recorded by signals, whoever makes them (admin, staff
+pages, commands); the acting user or station comes from a context variable
+set by `AuditActorMiddleware` or by `acting_as`.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+
+from django.db.models.signals import post_delete, post_save, pre_save
+
+_actor: ContextVar = ContextVar("audit_actor", default=None)
+_station: ContextVar = ContextVar("audit_station", default=None)
+
+# Fields too large or too noisy to copy into every audit entry.
+SKIPPED_FIELDS = {"strokes", "svg", "frozen_pledge", "frozen_pledge_text", "password", "updated_at"}
+AUDITED_MODELS = (
+    "BawasluUnit",
+    "User",
+    "PledgeTemplate",
+    "Event",
+    "Signatory",
+    "Signature",
+    "SigningStation",
+    "Document",
+)
+
+
+@contextmanager
+def acting_as(user=None, station=None):
+    user_token = _actor.set(user)
+    station_token = _station.set(station)
+    try:
+        yield
+    finally:
+        _actor.reset(user_token)
+        _station.reset(station_token)
+
+
+class AuditActorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user if request.user.is_authenticated else None
+        with acting_as(user, getattr(request, "station", None)):
+            return self.get_response(request)
+
+
+def record(action: str, obj, event=None, **changes):
+    """Write one audit entry about `obj` by the current actor."""
+    from pledges.models import AuditEntry
+
+    actor = _actor.get()
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        station=_station.get(),
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        event=event if event is not None else _event_of(obj),
+        changes=_jsonable(changes),
+    )
+
+
+def _event_of(obj):
+    from pledges.models import Event
+
+    if isinstance(obj, Event):
+        return obj if obj.pk else None
+    for attribute in ("event", "signatory"):
+        related = getattr(obj, f"{attribute}_id", None) and getattr(obj, attribute)
+        if related is not None:
+            return related if attribute == "event" else related.event
+    return None
+
+
+def _jsonable(values: dict) -> dict:
+    def convert(value):
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if isinstance(value, list | tuple):
+            return [convert(item) for item in value]
+        if isinstance(value, dict):
+            return {str(key): convert(item) for key, item in value.items()}
+        if isinstance(value, str | int | float | bool) or value is None:
+            return value
+        return str(value)
+
+    return convert(values)
+
+
+def _field_values(instance) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.attname not in SKIPPED_FIELDS
+    }
+
+
+def _remember_stored(sender, instance, **kwargs):
+    if instance.pk is None or instance._state.adding:
+        instance._audit_before = None
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).first()
+    instance._audit_before = _field_values(stored) if stored else None
+
+
+def _on_save(sender, instance, created, **kwargs):
+    if kwargs.get("raw"):
+        return
+    after = _field_values(instance)
+    if created:
+        record("create", instance, **after)
+        return
+    before = getattr(instance, "_audit_before", None) or {}
+    changed = {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
+    if changed:
+        record("update", instance, **changed)
+
+
+def _on_delete(sender, instance, **kwargs):
+    record("delete", instance, **_field_values(instance))
+
+
+def connect_signals():
+    from pledges import models
+
+    for name in AUDITED_MODELS:
+        model = getattr(models, name)
+        uid = f"audit-{name}"
+        pre_save.connect(_remember_stored, sender=model, dispatch_uid=f"{uid}-pre")
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}-post")
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}-delete")

@@ -1,0 +1,63 @@
+"""Domain operations on an event's life: draft → open → closed."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pledges import audit
+from pledges.errors import PledgeError
+from pledges.models import Event
+from pledges.models.templates import pledge_text, sha256_hex
+
+
+@transaction.atomic
+def open_event(event: Event) -> Event:
+    """Open a draft event for signing, freezing its template's text and SHA-256.
+
+    Raises PledgeError(code="not_draft") unless the event is a draft.
+    """
+    event = Event.objects.select_for_update().select_related("template").get(pk=event.pk)
+    if event.status != Event.Status.DRAFT:
+        raise PledgeError(_("Hanya kegiatan berstatus draf yang dapat dibuka."), code="not_draft")
+    pledge = event.template.as_pledge()
+    event.frozen_pledge = pledge
+    event.frozen_pledge_text = pledge_text(pledge)
+    event.frozen_pledge_sha256 = sha256_hex(event.frozen_pledge_text)
+    event.status = Event.Status.OPEN
+    event.opened_at = timezone.now()
+    event.save()
+    audit.record("open", event, sha256=event.frozen_pledge_sha256)
+    return event
+
+
+@transaction.atomic
+def close_event(event: Event) -> Event:
+    """Close an open event: from now on it accepts no registration and no signature.
+
+    Raises PledgeError(code="not_open") unless the event is open.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != Event.Status.OPEN:
+        raise PledgeError(
+            _("Hanya kegiatan yang sedang dibuka yang dapat ditutup."), code="not_open"
+        )
+    event.status = Event.Status.CLOSED
+    event.closed_at = timezone.now()
+    event.save()
+    audit.record("close", event)
+    return event
+
+
+def delete_event(event: Event) -> None:
+    """Delete an event that nobody has signed.
+
+    Raises PledgeError(code="event_has_signatures") otherwise.
+    """
+    from pledges.models import Signature
+
+    if Signature.objects.filter(signatory__event=event).exists():
+        raise PledgeError(
+            _("Kegiatan yang sudah memiliki tanda tangan tidak dapat dihapus."),
+            code="event_has_signatures",
+        )
+    event.delete()

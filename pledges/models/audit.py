@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One thing that happened: a create, update, delete, sign, PDF or download."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Buat")
+        UPDATE = "update", _("Ubah")
+        DELETE = "delete", _("Hapus")
+        SIGN = "sign", _("Tanda tangan")
+        OPEN = "open", _("Buka kegiatan")
+        CLOSE = "close", _("Tutup kegiatan")
+        PDF = "pdf", _("Buat PDF")
+        DOWNLOAD = "download", _("Unduh")
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelaku"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    station = models.ForeignKey(
+        "pledges.SigningStation",
+        verbose_name=_("meja"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("tindakan"), max_length=8, choices=Action.choices)
+    object_type = models.CharField(_("jenis objek"), max_length=40)
+    object_id = models.CharField(_("ID objek"), max_length=40)
+    object_repr = models.CharField(_("objek"), max_length=200)
+    event = models.ForeignKey(
+        "pledges.Event",
+        verbose_name=_("kegiatan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    changes = models.JSONField(_("perubahan"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

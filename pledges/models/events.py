@@ -1,0 +1,192 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pledges.errors import PledgeError
+from pledges.nip import validate_nip
+
+
+class Event(models.Model):
+    """A gathering at which officials sign one pledge.
+
+    Its pledge text is frozen (with its SHA-256) when it opens; every
+    signature refers to that frozen text.
+    """
+
+    class Kind(models.TextChoices):
+        SOSIALISASI = "sosialisasi", _("Sosialisasi")
+        RAPAT_KOORDINASI = "rapat_koordinasi", _("Rapat koordinasi")
+        APEL = "apel", _("Apel")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        OPEN = "open", _("Dibuka")
+        CLOSED = "closed", _("Ditutup")
+
+    unit = models.ForeignKey(
+        "pledges.BawasluUnit",
+        verbose_name=_("unit Bawaslu"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    title = models.CharField(_("judul"), max_length=200)
+    kind = models.CharField(_("jenis kegiatan"), max_length=20, choices=Kind.choices)
+    election = models.CharField(
+        _("pemilihan"), max_length=150, help_text=_("Misalnya: Pemilihan Serentak 2024")
+    )
+    starts_at = models.DateTimeField(_("waktu mulai"))
+    venue = models.CharField(_("tempat"), max_length=200)
+    region = models.ForeignKey(
+        "pledges.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+"
+    )
+    template = models.ForeignKey(
+        "pledges.PledgeTemplate",
+        verbose_name=_("templat ikrar"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    chair_name = models.CharField(_("pimpinan acara"), max_length=150, blank=True)
+    reader_name = models.CharField(_("pembaca ikrar"), max_length=150, blank=True)
+    allow_walk_ins = models.BooleanField(_("peserta boleh mendaftar di tempat"), default=True)
+    status = models.CharField(
+        _("status"), max_length=6, choices=Status.choices, default=Status.DRAFT
+    )
+    frozen_pledge = models.JSONField(_("isi ikrar yang dibekukan"), null=True, blank=True)
+    frozen_pledge_text = models.TextField(_("teks ikrar yang dibekukan"), blank=True)
+    frozen_pledge_sha256 = models.CharField(_("SHA-256 teks ikrar"), max_length=64, blank=True)
+    opened_at = models.DateTimeField(_("dibuka pada"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kegiatan")
+        verbose_name_plural = _("kegiatan")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["unit", "-starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (~Q(frozen_pledge_sha256="") & ~Q(frozen_pledge_text="")),
+                name="event_open_has_frozen_pledge",
+                violation_error_message=_(
+                    "Kegiatan yang dibuka wajib memiliki teks ikrar yang dibekukan."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk and self.status != self.Status.DRAFT:
+            stored = (
+                Event.objects.filter(pk=self.pk)
+                .values_list("frozen_pledge_text", "frozen_pledge_sha256")
+                .first()
+            )
+            if (
+                stored
+                and stored[0]
+                and stored != (self.frozen_pledge_text, self.frozen_pledge_sha256)
+            ):
+                raise PledgeError(
+                    _("Teks ikrar kegiatan yang sudah dibuka tidak dapat diubah."),
+                    code="pledge_frozen",
+                )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("staff:event", args=[self.pk])
+
+    @property
+    def local_starts_at(self):
+        return self.starts_at.astimezone(self.region.time_zone)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Signatory(models.Model):
+    """A person registered to sign at one event."""
+
+    class Category(models.TextChoices):
+        KEPALA_DAERAH = "kepala_daerah", _("Kepala daerah")
+        SEKDA = "sekda", _("Sekretaris daerah")
+        KEPALA_OPD = "kepala_opd", _("Kepala OPD")
+        CAMAT = "camat", _("Camat")
+        LURAH = "lurah", _("Lurah")
+        KEPALA_DESA = "kepala_desa", _("Kepala desa")
+        ASN_LAINNYA = "asn_lainnya", _("ASN lainnya")
+        NON_ASN = "non_asn", _("Non-ASN")
+
+    class Registration(models.TextChoices):
+        PRE_REGISTERED = "pre_registered", _("Didaftarkan petugas")
+        IMPORT = "import", _("Impor berkas")
+        WALK_IN = "walk_in", _("Daftar di tempat")
+
+    # Categories whose holder leads one region of the event's kab/kota.
+    REGION_LEVEL_FOR_CATEGORY = {
+        Category.CAMAT: "district",
+        Category.LURAH: "village",
+        Category.KEPALA_DESA: "village",
+    }
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("kegiatan"), on_delete=models.CASCADE, related_name="signatories"
+    )
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        blank=True,
+        validators=[validate_nip],
+        help_text=_("18 digit; kosongkan untuk non-ASN."),
+    )
+    position = models.CharField(_("jabatan"), max_length=200)
+    category = models.CharField(_("kategori"), max_length=14, choices=Category.choices)
+    agency = models.CharField(_("instansi/OPD"), max_length=200, blank=True)
+    led_region = models.ForeignKey(
+        "pledges.Region",
+        verbose_name=_("wilayah yang dipimpin"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registration = models.CharField(
+        _("cara pendaftaran"),
+        max_length=14,
+        choices=Registration.choices,
+        default=Registration.PRE_REGISTERED,
+    )
+    created_at = models.DateTimeField(_("didaftarkan"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penanda tangan")
+        verbose_name_plural = _("penanda tangan")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "nip"],
+                condition=~Q(nip=""),
+                name="signatory_one_nip_per_event",
+                violation_error_message=_("NIP ini sudah terdaftar pada kegiatan ini."),
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "category"])]
+
+    def __str__(self):
+        return self.full_name

@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pledges.errors import PledgeError
+
+
+class SigningStation(models.Model):
+    """A tablet allowed to take signatures for one event. Its token is stored only hashed."""
+
+    event = models.ForeignKey(
+        "pledges.Event",
+        verbose_name=_("kegiatan"),
+        on_delete=models.CASCADE,
+        related_name="stations",
+    )
+    label = models.CharField(_("label"), max_length=60, help_text=_("Misalnya: Meja 1"))
+    token_sha256 = models.CharField(_("hash token"), max_length=64, unique=True, editable=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuka oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuka pada"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("kontak terakhir"), null=True, blank=True)
+    pending_signatures = models.PositiveIntegerField(
+        _("tanda tangan menunggu di tablet"), default=0
+    )
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meja tanda tangan")
+        verbose_name_plural = _("meja tanda tangan")
+        ordering = ["event", "label"]
+
+    def __str__(self):
+        return f"{self.label} — {self.event}"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PledgeError(_("Tanda tangan tidak dapat diubah."), code="signature_immutable")
+
+    def delete(self):
+        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code="signature_immutable")
+
+
+class Signature(models.Model):
+    """One signatory's signature, never changed after it is stored.
+
+    The strokes are the evidence; the SVG is drawn from them by the server.
+    The database refuses UPDATE (and, on PostgreSQL, DELETE) of a row too.
+    """
+
+    signatory = models.OneToOneField(
+        "pledges.Signatory",
+        verbose_name=_("penanda tangan"),
+        on_delete=models.PROTECT,
+        related_name="signature",
+    )
+    station = models.ForeignKey(
+        SigningStation,
+        verbose_name=_("meja"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    signed_at = models.DateTimeField(_("ditandatangani pada"))
+    strokes = models.JSONField(_("goresan"))
+    svg = models.TextField(_("SVG"))
+    pledge_sha256 = models.CharField(_("SHA-256 teks ikrar"), max_length=64)
+    client_ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    idempotency_key = models.UUIDField(_("kunci idempotensi"), unique=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tanda tangan")
+        verbose_name_plural = _("tanda tangan")
+        ordering = ["-signed_at"]
+        indexes = [models.Index(fields=["-signed_at"])]
+
+    def __str__(self):
+        return f"{self.signatory} — {self.signed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PledgeError(_("Tanda tangan tidak dapat diubah."), code="signature_immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code="signature_immutable")

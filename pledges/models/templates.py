@@ -1,0 +1,89 @@
+import hashlib
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pledges.errors import PledgeError
+
+
+class PledgeTemplate(models.Model):
+    """A titled, ordered list of pledge points, versioned.
+
+    A version that has been signed is never edited in place:
+    `pledges.pledge_templates.revise_template` makes the next version instead.
+    """
+
+    class Kind(models.TextChoices):
+        IKRAR = "ikrar", _("Ikrar")
+        PAKTA_INTEGRITAS = "pakta_integritas", _("Pakta integritas")
+        DEKLARASI = "deklarasi", _("Deklarasi")
+
+    slug = models.SlugField(_("kode templat"), max_length=60)
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    is_current = models.BooleanField(_("versi terbaru"), default=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("judul"), max_length=200)
+    opening = models.TextField(_("kalimat pembuka"))
+    points = models.JSONField(_("butir"), help_text=_("Satu butir per baris."))
+    closing = models.TextField(_("kalimat penutup"))
+    source = models.CharField(_("sumber"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("templat ikrar")
+        verbose_name_plural = _("templat ikrar")
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "version"], name="template_slug_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(is_current=True), name="template_one_current_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (v{self.version})"
+
+    def save(self, *args, **kwargs):
+        if self.pk and self.is_signed() and self._content_changed():
+            raise PledgeError(
+                _("Templat ini sudah ditandatangani; perubahan harus dibuat sebagai versi baru."),
+                code="template_signed",
+            )
+        super().save(*args, **kwargs)
+
+    CONTENT_FIELDS = ("kind", "title", "opening", "points", "closing")
+
+    def _content_changed(self) -> bool:
+        stored = PledgeTemplate.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
+        return stored is not None and any(
+            stored[field] != getattr(self, field) for field in self.CONTENT_FIELDS
+        )
+
+    def is_signed(self) -> bool:
+        from pledges.models import Signature
+
+        return Signature.objects.filter(signatory__event__template=self).exists()
+
+    def as_pledge(self) -> dict:
+        """The content that an event freezes when it opens."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "opening": self.opening,
+            "points": list(self.points),
+            "closing": self.closing,
+            "template": f"{self.slug}@v{self.version}",
+        }
+
+
+def pledge_text(pledge: dict) -> str:
+    """The canonical plain text of a pledge: what is hashed and what signers read."""
+    points = "\n".join(f"{number}. {point}" for number, point in enumerate(pledge["points"], 1))
+    return f"{pledge['title']}\n\n{pledge['opening']}\n\n{points}\n\n{pledge['closing']}\n"
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,147 @@
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from pledges.models import (
+    BawasluUnit,
+    Event,
+    PledgeTemplate,
+    Region,
+    Signatory,
+    Signature,
+    User,
+)
+
+VALID_NIP = "198005122005011002"
+
+
+def make_region(code, name):
+    level = ["province", "regency", "district", "village"][code.count(".")]
+    parent_code = code.rsplit(".", 1)[0] if "." in code else None
+    return Region.objects.create(code=code, name=name, level=level, parent_id=parent_code)
+
+
+@pytest.fixture
+def pasuruan(db):
+    """Jawa Timur › Kota Pasuruan with two kecamatan and three kelurahan."""
+    make_region("35", "Jawa Timur")
+    kota = make_region("35.75", "Kota Pasuruan")
+    make_region("35.75.01", "Gadingrejo")
+    make_region("35.75.02", "Purworejo")
+    make_region("35.75.01.1001", "Krapyakrejo")
+    make_region("35.75.01.1002", "Bukir")
+    make_region("35.75.02.1001", "Purworejo")
+    return kota
+
+
+@pytest.fixture
+def gorontalo(db):
+    make_region("75", "Gorontalo")
+    kota = make_region("75.71", "Kota Gorontalo")
+    make_region("75.71.01", "Kota Barat")
+    return kota
+
+
+@pytest.fixture
+def unit_ri(db):
+    return BawasluUnit.objects.create(name="Bawaslu RI", level="ri")
+
+
+@pytest.fixture
+def unit(pasuruan, unit_ri):
+    jatim = BawasluUnit.objects.create(
+        name="Bawaslu Provinsi Jawa Timur", level="provinsi", region_id="35", parent=unit_ri
+    )
+    return BawasluUnit.objects.create(
+        name="Bawaslu Kota Pasuruan", level="kabkota", region=pasuruan, parent=jatim
+    )
+
+
+@pytest.fixture
+def other_unit(gorontalo, unit_ri):
+    prov = BawasluUnit.objects.create(
+        name="Bawaslu Provinsi Gorontalo", level="provinsi", region_id="75", parent=unit_ri
+    )
+    return BawasluUnit.objects.create(
+        name="Bawaslu Kota Gorontalo", level="kabkota", region=gorontalo, parent=prov
+    )
+
+
+def make_staff(unit, username):
+    from django.contrib.auth.models import Permission
+
+    user = User.objects.create_user(username, password="rahasia-uji-123", is_staff=True, unit=unit)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="pledges"))
+    return user
+
+
+@pytest.fixture
+def staff(unit):
+    return make_staff(unit, "petugas")
+
+
+@pytest.fixture
+def other_staff(other_unit):
+    return make_staff(other_unit, "petugas_gorontalo")
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("admin", "admin@example.org", "rahasia-uji-123")
+
+
+@pytest.fixture
+def template(db):
+    return PledgeTemplate.objects.get(slug="ikrar-netralitas-asn-pasuruan", is_current=True)
+
+
+def make_event(unit, region, template, **fields):
+    defaults = {
+        "title": "Sosialisasi Netralitas ASN",
+        "kind": Event.Kind.SOSIALISASI,
+        "election": "Pemilihan Serentak 2024",
+        "starts_at": datetime(2024, 9, 23, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
+        "venue": "Ascent Premier Hotel",
+    }
+    return Event.objects.create(
+        unit=unit, region=region, template=template, **{**defaults, **fields}
+    )
+
+
+@pytest.fixture
+def event(unit, pasuruan, template):
+    return make_event(unit, pasuruan, template)
+
+
+@pytest.fixture
+def open_event(event):
+    from pledges.events import open_event
+
+    return open_event(event)
+
+
+def make_signatory(event, full_name="Rudiyanto", nip=VALID_NIP, **fields):
+    defaults = {"position": "Sekretaris Daerah", "category": "sekda", "agency": "Pemkot Pasuruan"}
+    return Signatory.objects.create(
+        event=event, full_name=full_name, nip=nip, **{**defaults, **fields}
+    )
+
+
+@pytest.fixture
+def signatory(open_event):
+    return make_signatory(open_event)
+
+
+def make_signature(signatory, **fields):
+    strokes = [[{"x": 10, "y": 10, "t": 0, "p": 0.5}, {"x": 120, "y": 60, "t": 40, "p": 0.5}]]
+    defaults = {
+        "signed_at": timezone.now(),
+        "strokes": strokes,
+        "svg": '<svg xmlns="http://www.w3.org/2000/svg"><path d="M10 10L120 60"/></svg>',
+        "pledge_sha256": signatory.event.frozen_pledge_sha256,
+        "idempotency_key": uuid.uuid4(),
+    }
+    return Signature.objects.create(signatory=signatory, **{**defaults, **fields})
