@@ -145,3 +145,34 @@ def make_signature(signatory, **fields):
         "idempotency_key": uuid.uuid4(),
     }
     return Signature.objects.create(signatory=signatory, **{**defaults, **fields})
+
+
+# --- Real-browser tests (Playwright driving Debian's Chromium) ---------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium for tests marked `browser`; `make test` installs it."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    # Playwright's sync API runs an event loop; Django's ORM must be allowed beside it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -25,4 +25,8 @@ def event_detail(request, pk):
     signatories = event.signatories.select_related("signature", "led_region").order_by(
         "category", "full_name"
     )
-    return render(request, "pledges/staff/event.html", {"event": event, "signatories": signatories})
+    return render(
+        request,
+        "pledges/staff/event.html",
+        {"event": event, "signatories": signatories, "tab": "signatories"},
+    )
