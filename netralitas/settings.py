@@ -53,6 +53,8 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else "dev-only-insecure-key-" + "x" * 40)
+if not SECRET_KEY.strip():
+    raise ImproperlyConfigured("Environment variable SECRET_KEY must not be empty")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,91 @@
+"""The newcomer's path: settings for both modes, the demo data of `make run`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from pledges.models import BawasluUnit, Event, User
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    environment = {**os.environ, **env}
+    environment.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
+        ALLOWED_HOSTS="netralitas.example.go.id",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_manage("check", DJANGO_ENV="production", SECRET_KEY="")
+    environment_without_key = run_manage("check", DJANGO_ENV="production")
+    assert environment_without_key.returncode != 0
+    assert "SECRET_KEY" in environment_without_key.stderr
+    assert result.returncode != 0
+
+
+def test_development_defaults_are_indonesian_and_time_zone_aware(settings):
+    assert settings.LANGUAGE_CODE == "id"
+    assert ("en", "English") in settings.LANGUAGES
+    assert settings.USE_TZ and settings.TIME_ZONE == "Asia/Jakarta"
+
+
+@pytest.fixture
+def pasuruan_regions(pasuruan):
+    from tests.conftest import make_region
+
+    make_region("35.75.02.1002", "Bugul Kidul")
+    return pasuruan
+
+
+def test_seed_demo_creates_a_lived_in_open_event_once(pasuruan_regions, capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    out = capsys.readouterr().out
+    assert "'demo'" in out and "netralitas-demo" in out
+    unit = BawasluUnit.objects.get(name="Bawaslu Kota Pasuruan")
+    staff = User.objects.get(username="demo")
+    assert staff.unit == unit and staff.check_password("netralitas-demo")
+    event = Event.objects.get(unit=unit)
+    assert event.status == Event.Status.OPEN and event.frozen_pledge_sha256
+    categories = set(event.signatories.values_list("category", flat=True))
+    assert {"sekda", "kepala_opd", "camat", "lurah", "non_asn"} <= categories
+    assert event.signatories.count() == 7
+
+
+def test_seed_demo_needs_regions_first(db):
+    with pytest.raises(CommandError, match="load_regions"):
+        call_command("seed_demo")
+
+
+def test_seed_demo_refuses_production(pasuruan_regions, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="produksi"):
+        call_command("seed_demo")
+    assert not Event.objects.exists()
