@@ -95,6 +95,10 @@ def superuser(db):
 
 @pytest.fixture
 def template(db):
+    # Transactional tests flush the table the data migration filled; refill it.
+    from pledges.pledge_templates import load_shipped_templates
+
+    load_shipped_templates()
     return PledgeTemplate.objects.get(slug="ikrar-netralitas-asn-pasuruan", is_current=True)
 
 
