@@ -8,6 +8,7 @@ from pledges import audit
 from pledges.errors import PledgeError
 from pledges.models import Event
 from pledges.models.templates import pledge_text, sha256_hex
+from pledges.stats import live_counts
 
 
 @transaction.atomic
@@ -43,6 +44,8 @@ def close_event(event: Event) -> Event:
         )
     event.status = Event.Status.CLOSED
     event.closed_at = timezone.now()
+    # Taken under the event's row lock, after which nothing can be added.
+    event.final_registered, event.final_signed = live_counts([event.pk])[event.pk]
     event.save()
     audit.record("close", event)
     return event

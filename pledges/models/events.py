@@ -59,6 +59,10 @@ class Event(models.Model):
     frozen_pledge_sha256 = models.CharField(_("SHA-256 teks ikrar"), max_length=64, blank=True)
     opened_at = models.DateTimeField(_("dibuka pada"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    # A closed event accepts nothing more, so its counts are taken once when it
+    # closes; national recaps then add up events instead of millions of rows.
+    final_registered = models.PositiveIntegerField(_("jumlah terdaftar"), null=True, blank=True)
+    final_signed = models.PositiveIntegerField(_("jumlah bertanda tangan"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dibuat oleh"),

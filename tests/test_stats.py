@@ -1,0 +1,51 @@
+"""Counts for staff pages and national recaps: right, and taken once when an event closes."""
+
+from pledges.events import close_event, open_event
+from pledges.models import Event
+from pledges.stats import counts_by_province, event_counts
+from tests.conftest import make_event, make_signatory, make_signature
+
+
+def sign_some(event, registered, signed):
+    for number in range(registered):
+        signatory = make_signatory(event, f"Pejabat {number}", nip="")
+        if number < signed:
+            make_signature(signatory)
+
+
+def test_closing_an_event_records_its_final_counts(open_event):
+    sign_some(open_event, registered=5, signed=3)
+    closed = close_event(open_event)
+    closed.refresh_from_db()
+    assert (closed.final_registered, closed.final_signed) == (5, 3)
+
+
+def test_event_counts_mix_final_and_live_counts(open_event, unit, pasuruan, template):
+    sign_some(open_event, registered=4, signed=2)
+    close_event(open_event)
+    running = open_event_with(unit, pasuruan, template, registered=3, signed=1)
+    draft = make_event(unit, pasuruan, template, title="Draf")
+    events = list(Event.objects.all())
+    assert event_counts(events) == {open_event.pk: (4, 2), running.pk: (3, 1), draft.pk: (0, 0)}
+
+
+def open_event_with(unit, region, template, registered, signed):
+    event = open_event(make_event(unit, region, template, title="Berjalan"))
+    sign_some(event, registered, signed)
+    return event
+
+
+def test_counts_by_province_adds_closed_and_running_events(
+    open_event, unit, other_unit, pasuruan, gorontalo, template
+):
+    sign_some(open_event, registered=4, signed=2)
+    close_event(open_event)
+    open_event_with(unit, pasuruan, template, registered=3, signed=3)
+    open_event_with(other_unit, gorontalo, template, registered=2, signed=0)
+
+    recap = counts_by_province(Event.objects.all())
+
+    assert recap == [
+        {"code": "35", "name": "Jawa Timur", "events": 2, "registered": 7, "signed": 5},
+        {"code": "75", "name": "Gorontalo", "events": 1, "registered": 2, "signed": 0},
+    ]
