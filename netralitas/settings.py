@@ -217,6 +217,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# Personal data (UU 27/2022) of a closed event is purged after this many days
+# (`manage.py purge_personal_data`); PDFs' hashes stay verifiable.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 5 * 365)
+
 # --- Hardening against abuse ---------------------------------------------------
 
 # The cache holds rate-limit counters; in production it must be shared by every

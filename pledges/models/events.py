@@ -63,6 +63,9 @@ class Event(models.Model):
     # closes; national recaps then add up events instead of millions of rows.
     final_registered = models.PositiveIntegerField(_("jumlah terdaftar"), null=True, blank=True)
     final_signed = models.PositiveIntegerField(_("jumlah bertanda tangan"), null=True, blank=True)
+    personal_data_purged_at = models.DateTimeField(
+        _("data pribadi dihapus pada"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dibuat oleh"),
