@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from pledges import imports
 from pledges.access import get_event_for, get_signatory_for
@@ -134,9 +133,10 @@ def _preview(request, event, pending, commit_form=None):
 
 
 @login_required
-@require_POST
 def import_commit(request, pk):
     event = get_event_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("staff:import_upload", event.pk)
     pending = request.session.get(_session_key(event))
     form = ImportCommitForm(request.POST)
     if not pending or not form.is_valid() or form.cleaned_data["token"] != pending["token"]:
