@@ -2,6 +2,7 @@
 
 from django.utils.text import slugify
 
+from pledges.labels import label_of
 from pledges.models import Event, Signatory
 from pledges.spreadsheets import write_table
 
@@ -36,10 +37,10 @@ def export_signatories(event: Event, fmt: str) -> tuple[str, str, bytes]:
                 signatory.full_name,
                 signatory.nip,
                 signatory.position,
-                signatory.get_category_display(),
+                label_of(Signatory.Category, signatory.category),
                 signatory.agency,
                 signatory.led_region.name if signatory.led_region else "",
-                signatory.get_registration_display(),
+                label_of(Signatory.Registration, signatory.registration),
                 f"{signature.signed_at.astimezone(zone):%Y-%m-%d %H:%M:%S} {abbreviation}"
                 if signature
                 else "",

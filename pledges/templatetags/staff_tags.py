@@ -1,6 +1,8 @@
 from django import template
 from django.templatetags.tz import do_timezone
 
+from pledges.labels import label_of
+from pledges.models import Signatory
 from pledges.nip import format_nip
 from pledges.pictures import svg_data_uri
 
@@ -26,3 +28,8 @@ def local_time(value, region):
     site's time zone (WIB); the `timezone` filter marks it to stay as it is.
     """
     return do_timezone(value, region.time_zone) if value else value
+
+
+@register.filter
+def category_label(category: str) -> str:
+    return label_of(Signatory.Category, category)
