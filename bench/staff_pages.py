@@ -77,13 +77,12 @@ def load_pasuruan_regions():
     load_regions(subset)
 
 
-def fill_event(unit, template, size):
-    from pledges.events import open_event
-    from pledges.models import Event, Region, Signatory, Signature, SigningStation
+def new_event(unit, template, title):
+    from pledges.models import Event
 
-    event = Event.objects.create(
+    return Event.objects.create(
         unit=unit,
-        title=f"Rakor {size} peserta",
+        title=title,
         kind=Event.Kind.RAPAT_KOORDINASI,
         election="Pemilihan Serentak 2024",
         starts_at=timezone.now(),
@@ -91,7 +90,13 @@ def fill_event(unit, template, size):
         region_id="35.75",
         template=template,
     )
-    event = open_event(event)
+
+
+def fill_event(unit, template, size):
+    from pledges.events import open_event
+    from pledges.models import Region, Signatory, Signature, SigningStation
+
+    event = open_event(new_event(unit, template, f"Rakor {size} peserta"))
     stations = [
         SigningStation.objects.create(
             event=event, label=f"Meja {i}", token_sha256=f"{size}{i}".ljust(64, "0")
@@ -154,18 +159,9 @@ def measure(client, url, repeat):
 
 
 def bench_import(client, unit, template):
-    from pledges.models import Event, Signatory
+    from pledges.models import Signatory
 
-    event = Event.objects.create(
-        unit=unit,
-        title="Impor 1000",
-        kind=Event.Kind.SOSIALISASI,
-        election="Pemilihan Serentak 2024",
-        starts_at=timezone.now(),
-        venue="Aula",
-        region_id="35.75",
-        template=template,
-    )
+    event = new_event(unit, template, "Impor 1000")
     lines = ["nama_lengkap,nip,jabatan,kategori,instansi,wilayah"]
     lines += [
         f"Peserta Impor {i},{nip(i + 60_000)},Staf,asn_lainnya,OPD {i % 30}," for i in range(1000)

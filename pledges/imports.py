@@ -36,6 +36,9 @@ ALIASES = {
     "wilayah_yang_dipimpin": "wilayah",
     "kode_wilayah": "wilayah",
 }
+# Columns of an export that belong to the old event; an export can be imported
+# into the next event as it is.
+EXPORT_ONLY_COLUMNS = {"cara_pendaftaran", "waktu_tanda_tangan", "meja_tanda_tangan"}
 MAX_LENGTHS = {"full_name": 150, "position": 200, "agency": 200}
 REGION_PREFIXES = re.compile(r"^(kecamatan|kelurahan|desa|kec\.?|kel\.?|ds\.?)\s+")
 
@@ -58,6 +61,7 @@ def read_import_file(name: str, data: bytes) -> list[dict]:
     table = read_table(name, data)
     columns = [_column_name(cell) for cell in table[0]]
     _check_headers(columns)
+    columns = ["" if column in EXPORT_ONLY_COLUMNS else column for column in columns]
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -84,7 +88,7 @@ def _check_headers(columns: list[str]) -> None:
     expected = ", ".join(COLUMNS)
     named = [column for column in columns if column]
     missing = [column for column in REQUIRED_COLUMNS if column not in named]
-    unknown = [column for column in named if column not in COLUMNS]
+    unknown = [c for c in named if c not in COLUMNS and c not in EXPORT_ONLY_COLUMNS]
     repeated = sorted({column for column in named if named.count(column) > 1})
     problems = []
     if missing:

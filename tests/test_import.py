@@ -202,3 +202,24 @@ def test_a_thousand_rows_import_in_a_few_seconds(event):
     assert len(result.created) == 1000
     assert time.monotonic() - started < 10
     assert Signatory.objects.filter(event=event).count() == 1000
+
+
+def test_an_export_of_one_event_imports_into_the_next(logged_in, signatory, unit, pasuruan):
+    from tests.conftest import make_event, make_signature
+
+    make_signature(signatory)
+    make_signatory(
+        signatory.event,
+        "Dewi",
+        "198604112008012002",
+        category="camat",
+        led_region_id="35.75.01",
+        position="Camat Gadingrejo",
+    )
+    exported = logged_in.get(reverse("staff:export", args=[signatory.event_id, "xlsx"]))
+    following = make_event(unit, pasuruan, signatory.event.template, title="Kegiatan berikutnya")
+    upload(logged_in, following, SimpleUploadedFile("ekspor.xlsx", exported.content))
+    commit(logged_in, following)
+    copied = {s.full_name: s for s in following.signatories.all()}
+    assert copied["Rudiyanto"].nip == signatory.nip and copied["Rudiyanto"].category == "sekda"
+    assert copied["Dewi"].led_region_id == "35.75.01"

@@ -186,3 +186,8 @@ def test_unsigned_event_is_deleted_after_confirmation(logged_in, event):
     response = logged_in.post(url)
     assert response["Location"] == reverse("staff:home")
     assert not Event.objects.filter(pk=event.pk).exists()
+
+
+def test_new_event_form_starts_with_the_units_own_kab_kota(logged_in):
+    page = logged_in.get(reverse("staff:event_create")).content.decode()
+    assert '<option value="35.75" selected>Kota Pasuruan — Jawa Timur</option>' in page

@@ -54,7 +54,9 @@ def event_create(request):
         # A superuser without a unit manages events in the admin instead.
         messages.error(request, _("Akun Anda tidak terhubung ke unit Bawaslu mana pun."))
         return redirect("staff:home")
-    form = EventForm(request.POST or None, instance=Event(unit=unit))
+    # A kabupaten/kota unit usually holds its events in its own region.
+    region = unit.region_id if unit.level == unit.Level.KABKOTA else None
+    form = EventForm(request.POST or None, instance=Event(unit=unit, region_id=region))
     if form.is_valid():
         event = event_ops.save_event(form.instance, user=request.user)
         messages.success(request, _("Kegiatan dibuat sebagai draf."))
