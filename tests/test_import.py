@@ -54,7 +54,11 @@ def test_valid_csv_is_previewed_then_saved(logged_in, event):
     assert saved["Yuliana Putri"].led_region_id == "35.75.01.1001"
     assert saved["Hendra Gunawan"].nip == ""
     assert {s.registration for s in saved.values()} == {"import"}
-    assert AuditEntry.objects.filter(object_type="Signatory", action="create").count() == 3
+    audited = AuditEntry.objects.filter(object_type="Signatory", action="create")
+    assert set(audited.values_list("object_id", flat=True)) == {
+        str(s.pk) for s in saved.values()
+    }
+    assert all(entry.event_id == event.pk for entry in audited)
 
 
 def test_preview_lists_every_rows_problem(logged_in, event):
