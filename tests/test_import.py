@@ -55,9 +55,7 @@ def test_valid_csv_is_previewed_then_saved(logged_in, event):
     assert saved["Hendra Gunawan"].nip == ""
     assert {s.registration for s in saved.values()} == {"import"}
     audited = AuditEntry.objects.filter(object_type="Signatory", action="create")
-    assert set(audited.values_list("object_id", flat=True)) == {
-        str(s.pk) for s in saved.values()
-    }
+    assert set(audited.values_list("object_id", flat=True)) == {str(s.pk) for s in saved.values()}
     assert all(entry.event_id == event.pk for entry in audited)
 
 
