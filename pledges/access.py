@@ -42,3 +42,16 @@ def get_event_for(user, pk) -> Event:
     return get_object_or_404(
         events_visible_to(user).select_related("region", "template", "unit"), pk=pk
     )
+
+
+def get_signatory_for(user, event_pk, pk):
+    """Signatory `pk` of event `event_pk` if `user` may see that event; Http404 otherwise."""
+    event = get_event_for(user, event_pk)
+    return event, get_object_or_404(event.signatories.select_related("led_region"), pk=pk)
+
+
+def unit_for_new_events(user) -> BawasluUnit | None:
+    """The unit a new event of `user` belongs to, or None if they may not create events."""
+    if not user.is_active or not user.is_staff or user.unit_id is None:
+        return None
+    return user.unit

@@ -4,13 +4,10 @@ Signatures, audit entries and documents are evidence: the admin shows them
 and never changes them.
 """
 
-import base64
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, Q
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pledges import events as event_ops
@@ -29,18 +26,8 @@ from pledges.models import (
     User,
 )
 from pledges.nip import normalize_nip
+from pledges.pictures import svg_picture
 from pledges.pledge_templates import revise_template
-
-
-def svg_picture(svg: str, height: int = 60):
-    # As an <img>, an SVG cannot run script, whatever it contains.
-    data = base64.b64encode(svg.encode()).decode()
-    return format_html(
-        '<img src="data:image/svg+xml;base64,{}" alt="tanda tangan" '
-        'style="height:{}px;background:#fff;border:1px solid #ddd">',
-        data,
-        height,
-    )
 
 
 class UnitScopedAdmin(admin.ModelAdmin):

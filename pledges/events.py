@@ -1,6 +1,7 @@
 """Domain operations on an event's life: draft → open → closed."""
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,4 +64,43 @@ def delete_event(event: Event) -> None:
             _("Kegiatan yang sudah memiliki tanda tangan tidak dapat dihapus."),
             code="event_has_signatures",
         )
-    event.delete()
+    try:
+        event.delete()
+    except ProtectedError:
+        raise PledgeError(
+            _("Kegiatan yang sudah memiliki dokumen tidak dapat dihapus."),
+            code="event_has_documents",
+        ) from None
+
+
+# Fields staff may still change once the event is open: the pledge is frozen
+# by then, so the template no longer matters and changing it would mislead.
+FIELDS_LOCKED_WHEN_OPEN = {"template"}
+
+
+@transaction.atomic
+def save_event(event: Event, user=None) -> Event:
+    """Create or update an event's details from staff input.
+
+    Raises PledgeError: "closed" for a closed event (it accepts nothing more),
+    "template_frozen" when the template of an open event would change.
+    """
+    if event.pk is None:
+        event.created_by = user
+        event.status = Event.Status.DRAFT
+        event.save()
+        return event
+    stored = Event.objects.select_for_update().get(pk=event.pk)
+    if stored.status == Event.Status.CLOSED:
+        raise PledgeError(
+            _("Kegiatan sudah ditutup; datanya tidak dapat diubah lagi."), code="closed"
+        )
+    if stored.status == Event.Status.OPEN and stored.template_id != event.template_id:
+        raise PledgeError(
+            _("Teks ikrar sudah dibekukan saat kegiatan dibuka; templat tidak dapat diganti."),
+            code="template_frozen",
+        )
+    # Status and frozen text change only through open_event/close_event.
+    event.status = stored.status
+    event.save()
+    return event

@@ -33,19 +33,108 @@ def register_signatory(event: Event, **fields) -> Signatory:
     """Register one person for `event` and return the new Signatory.
 
     Raises PledgeError: code "closed" for a closed event, a "nip_*" code for a
-    malformed NIP, "nip_duplicate" when the NIP is already registered here.
+    malformed NIP, "nip_duplicate" when the NIP is already registered here,
+    "region_*" when the led region does not fit the category and the event.
     """
     check_can_register(event)
     fields["nip"] = clean_signatory_nip(fields.get("nip", ""))
+    check_led_region(event, fields.get("category", ""), fields.get("led_region"))
     signatory = Signatory(event=event, **fields)
+    _save_unique(signatory)
+    return signatory
+
+
+def check_led_region(event: Event, category: str, led_region) -> None:
+    """Check that a camat leads a kecamatan, a lurah a kelurahan and a kepala desa a
+    desa of the event's kab/kota, and that nobody else carries a region.
+
+    Raises PledgeError with code "region_*".
+    """
+    level = Signatory.REGION_LEVEL_FOR_CATEGORY.get(category)
+    if level is None:
+        if led_region is not None:
+            raise PledgeError(
+                _("Wilayah yang dipimpin hanya diisi untuk camat, lurah, dan kepala desa."),
+                code="region_not_allowed",
+            )
+        return
+    if led_region is None:
+        return
+    label = Signatory.Category(category).label
+    inside = led_region.code.startswith(event.region_id + ".")
+    if not inside or led_region.level != level:
+        raise PledgeError(
+            _("%(region)s bukan %(kind)s di %(event_region)s.")
+            % {
+                "region": led_region.name,
+                "kind": "kecamatan" if level == "district" else "desa/kelurahan",
+                "event_region": event.region.name,
+            },
+            code="region_outside",
+        )
+    if category == Signatory.Category.LURAH and not led_region.is_kelurahan:
+        raise PledgeError(
+            _("%(region)s adalah desa; pilih kategori kepala desa, bukan %(label)s.")
+            % {"region": led_region.name, "label": str(label).lower()},
+            code="region_kind",
+        )
+    if category == Signatory.Category.KEPALA_DESA and led_region.is_kelurahan:
+        raise PledgeError(
+            _("%(region)s adalah kelurahan; pilih kategori lurah, bukan %(label)s.")
+            % {"region": led_region.name, "label": str(label).lower()},
+            code="region_kind",
+        )
+
+
+def check_unsigned(signatory: Signatory) -> None:
+    from pledges.models import Signature
+
+    if Signature.objects.filter(signatory_id=signatory.pk).exists():
+        raise PledgeError(
+            _("%(name)s sudah menandatangani; datanya tidak dapat diubah atau dihapus.")
+            % {"name": signatory.full_name},
+            code="signatory_signed",
+        )
+
+
+@transaction.atomic
+def update_signatory(signatory: Signatory, **fields) -> Signatory:
+    """Change an unsigned signatory's details.
+
+    Raises PledgeError: "signatory_signed" once they have signed, "closed"
+    for a closed event, "nip_*" and "region_*" as register_signatory does.
+    """
+    signatory = (
+        Signatory.objects.select_for_update().select_related("event__region").get(pk=signatory.pk)
+    )
+    check_can_register(signatory.event)
+    check_unsigned(signatory)
+    fields["nip"] = clean_signatory_nip(fields.get("nip", signatory.nip))
+    for name, value in fields.items():
+        setattr(signatory, name, value)
+    check_led_region(signatory.event, signatory.category, signatory.led_region)
+    _save_unique(signatory)
+    return signatory
+
+
+@transaction.atomic
+def remove_signatory(signatory: Signatory) -> None:
+    """Remove an unsigned signatory. Raises PledgeError "signatory_signed" or "closed"."""
+    signatory = Signatory.objects.select_for_update().select_related("event").get(pk=signatory.pk)
+    check_can_register(signatory.event)
+    check_unsigned(signatory)
+    signatory.delete()
+
+
+def _save_unique(signatory: Signatory) -> None:
     try:
         with transaction.atomic():
             signatory.save()
     except IntegrityError:
-        if fields["nip"] and Signatory.objects.filter(event=event, nip=fields["nip"]).exists():
+        duplicate = Signatory.objects.filter(event_id=signatory.event_id, nip=signatory.nip)
+        if signatory.nip and duplicate.exclude(pk=signatory.pk).exists():
             raise PledgeError(
-                _("NIP %(nip)s sudah terdaftar pada kegiatan ini.") % {"nip": fields["nip"]},
+                _("NIP %(nip)s sudah terdaftar pada kegiatan ini.") % {"nip": signatory.nip},
                 code="nip_duplicate",
             ) from None
         raise
-    return signatory

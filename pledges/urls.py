@@ -1,10 +1,58 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
-from pledges.views import staff
+from pledges.views import staff, staff_reports, staff_signatories
+
+
+class SpreadsheetFormat:
+    regex = "csv|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(SpreadsheetFormat, "sheet")
 
 staff_patterns = [
     path("", staff.home, name="home"),
+    path("kegiatan/baru/", staff.event_create, name="event_create"),
     path("kegiatan/<int:pk>/", staff.event_detail, name="event"),
+    path("kegiatan/<int:pk>/ubah/", staff.event_edit, name="event_edit"),
+    path("kegiatan/<int:pk>/buka/", staff.event_open, name="event_open"),
+    path("kegiatan/<int:pk>/tutup/", staff.event_close, name="event_close"),
+    path("kegiatan/<int:pk>/hapus/", staff.event_delete, name="event_delete"),
+    path("wilayah/cari/", staff.region_search, name="region_search"),
+    path("templat/pratinjau/", staff.template_preview, name="template_preview"),
+    # Signatories and imports
+    path(
+        "kegiatan/<int:pk>/penanda-tangan/tambah/",
+        staff_signatories.signatory_add,
+        name="signatory_add",
+    ),
+    path(
+        "kegiatan/<int:pk>/penanda-tangan/<int:signatory_pk>/ubah/",
+        staff_signatories.signatory_edit,
+        name="signatory_edit",
+    ),
+    path(
+        "kegiatan/<int:pk>/penanda-tangan/<int:signatory_pk>/hapus/",
+        staff_signatories.signatory_delete,
+        name="signatory_delete",
+    ),
+    path("kegiatan/<int:pk>/impor/", staff_signatories.import_upload, name="import_upload"),
+    path("kegiatan/<int:pk>/impor/simpan/", staff_signatories.import_commit, name="import_commit"),
+    path(
+        "kegiatan/<int:pk>/impor/templat.<sheet:fmt>",
+        staff_signatories.import_template,
+        name="import_template",
+    ),
+    # Reports
+    path("kegiatan/<int:pk>/cakupan/", staff_reports.coverage, name="coverage"),
+    path("kegiatan/<int:pk>/progres/", staff_reports.progress, name="progress"),
+    path("kegiatan/<int:pk>/progres/langsung/", staff_reports.progress_live, name="progress_live"),
+    path("kegiatan/<int:pk>/ekspor.<sheet:fmt>", staff_reports.export, name="export"),
 ]
 
 urlpatterns = [

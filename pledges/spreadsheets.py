@@ -1,0 +1,173 @@
+"""Reading and writing the CSV and XLSX files staff exchange with Netralitas.
+
+Reading turns an upload into plain rows of text (what the person typed,
+nothing reinterpreted); writing keeps every value as text so that a name
+starting with "=" stays a name and a NIP keeps all 18 digits.
+"""
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from pledges.errors import PledgeError
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_DATA_ROWS = 5000
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv"
+
+# Excel keeps 15 significant digits of a number: an 18-digit NIP typed into
+# a cell formatted as a number has already lost its last digits.
+EXACT_DIGITS = 15
+
+
+class Cell(str):
+    """A cell's text that remembers whether the spreadsheet stored it as a number."""
+
+    numeric = False
+
+
+def read_table(name: str, data: bytes) -> list[list[str]]:
+    """The rows of a CSV or XLSX upload as lists of text, header row first.
+
+    Raises PledgeError: "file_too_large", "file_empty", "file_old_excel",
+    "file_not_spreadsheet", "file_too_many_rows".
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PledgeError(
+            _("Berkas terlalu besar (%(size).1f MB); batasnya 5 MB.")
+            % {"size": len(data) / 1024 / 1024},
+            code="file_too_large",
+        )
+    if not data.strip():
+        raise PledgeError(_("Berkas kosong."), code="file_empty")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise PledgeError(
+            _("Berkas Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau .csv."),
+            code="file_old_excel",
+        )
+    if data.startswith(b"PK\x03\x04"):
+        rows = _read_xlsx(data)
+    elif name.lower().endswith((".csv", ".txt")):
+        rows = _read_csv(data)
+    else:
+        raise _not_a_spreadsheet()
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise PledgeError(_("Berkas kosong."), code="file_empty")
+    if len(rows) - 1 > MAX_DATA_ROWS:
+        raise PledgeError(
+            _("Berkas berisi %(count)d baris; paling banyak %(max)d baris sekali impor.")
+            % {"count": len(rows) - 1, "max": MAX_DATA_ROWS},
+            code="file_too_many_rows",
+        )
+    return rows
+
+
+def _not_a_spreadsheet():
+    return PledgeError(
+        _("Berkas ini bukan lembar kerja CSV atau XLSX. Unduh templat dan isi sesuai kolomnya."),
+        code="file_not_spreadsheet",
+    )
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if b"\x00" in data:
+        raise _not_a_spreadsheet()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page, not UTF-8.
+        text = data.decode("cp1252", errors="strict") if _is_cp1252(data) else None
+    if text is None:
+        raise _not_a_spreadsheet()
+    first_line = text.split("\n", 1)[0]
+    # Indonesian Excel separates with ";" because "," is the decimal mark.
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    try:
+        return [
+            [Cell(cell) for cell in row]
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
+    except csv.Error:
+        raise _not_a_spreadsheet() from None
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise _not_a_spreadsheet() from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> Cell:
+    if value is None:
+        return Cell("")
+    if isinstance(value, bool):
+        return Cell(str(value))
+    if isinstance(value, int | float):
+        number = int(value) if float(value).is_integer() else value
+        cell = Cell(str(number))
+        cell.numeric = True
+        return cell
+    if isinstance(value, datetime | date):
+        return Cell(value.isoformat())
+    return Cell(str(value))
+
+
+def write_table(
+    basename: str, fmt: str, header: list[str], rows: list[list], sheets: dict | None = None
+) -> tuple[str, str, bytes]:
+    """A CSV or XLSX file as (filename, mimetype, bytes); `sheets` adds named XLSX sheets."""
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+        # The BOM makes Excel read the file as UTF-8 (names with é, ', …).
+        return f"{basename}.csv", CSV_MIMETYPE, ("\ufeff" + out.getvalue()).encode()
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    _fill_sheet(workbook.active, basename[:31], header, rows)
+    for title, (extra_header, extra_rows) in (sheets or {}).items():
+        _fill_sheet(workbook.create_sheet(title[:31]), title, extra_header, extra_rows)
+    out = io.BytesIO()
+    workbook.save(out)
+    return f"{basename}.xlsx", XLSX_MIMETYPE, out.getvalue()
+
+
+def _fill_sheet(sheet, title, header, rows):
+    sheet.title = title[:31]
+    for row in [header, *rows]:
+        sheet.append([None if value is None else value for value in row])
+    for column in sheet.iter_cols():
+        for cell in column:
+            if isinstance(cell.value, str):
+                # openpyxl turns "=..." into a formula; a person's text stays text.
+                cell.data_type = "s"
+                cell.number_format = "@"
+        width = max((len(str(cell.value or "")) for cell in column), default=8)
+        dimension = sheet.column_dimensions[column[0].column_letter]
+        dimension.width = min(max(width + 2, 10), 60)
+        # Rows typed later into the template stay text too (a NIP keeps 18 digits).
+        dimension.number_format = "@"
+    sheet.freeze_panes = "A2"

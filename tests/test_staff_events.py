@@ -1,0 +1,193 @@
+"""Staff create, edit, open, close and delete events in the browser pages."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from pledges.models import Event, Signatory
+from tests.conftest import make_event, make_signatory, make_signature
+
+
+@pytest.fixture
+def logged_in(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def event_form(region, template, **overrides):
+    data = {
+        "kind": "sosialisasi",
+        "title": "Sosialisasi Netralitas ASN Kota Gorontalo",
+        "election": "Pemilihan Serentak 2024",
+        "start_date": "2024-09-21",
+        "start_time": "09:00",
+        "venue": "Aula Kantor Wali Kota",
+        "region": region.code,
+        "template": template.pk,
+        "chair_name": "Ketua Bawaslu",
+        "reader_name": "Sekretaris Daerah",
+        "allow_walk_ins": "on",
+    }
+    return {**data, **overrides}
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get(reverse("staff:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_is_in_indonesian_and_logs_in(client, staff):
+    page = client.get(reverse("login")).content.decode()
+    assert "Masuk petugas" in page and "Nama pengguna" in page
+    response = client.post(reverse("login"), {"username": "petugas", "password": "rahasia-uji-123"})
+    assert response.status_code == 302
+    assert client.get(reverse("staff:home")).status_code == 200
+
+
+def test_home_lists_own_and_lower_units_events_newest_first_with_counts(
+    logged_in, unit, other_unit, pasuruan, gorontalo, template
+):
+    older = make_event(unit, pasuruan, template, title="Kegiatan lama")
+    newer = make_event(
+        unit,
+        pasuruan,
+        template,
+        title="Kegiatan baru",
+        starts_at=datetime(2024, 10, 1, 9, tzinfo=ZoneInfo("Asia/Jakarta")),
+    )
+    make_event(other_unit, gorontalo, template, title="Kegiatan Gorontalo")
+    from pledges.events import open_event
+
+    open_event(newer)
+    make_signature(make_signatory(newer))
+    make_signatory(newer, full_name="Belum", nip="")
+    page = logged_in.get(reverse("staff:home")).content.decode()
+    assert "Kegiatan Gorontalo" not in page and "Kota Gorontalo" not in page
+    assert page.index("Kegiatan baru") < page.index("Kegiatan lama")
+    assert "1 / 2" in page and "0 / 0" in page
+    assert older.title in page
+
+
+def test_home_filters_by_status_and_region(logged_in, unit, pasuruan, template):
+    from pledges.events import open_event
+
+    make_event(unit, pasuruan, template, title="Masih draf")
+    open_event(make_event(unit, pasuruan, template, title="Sudah dibuka"))
+    page = logged_in.get(reverse("staff:home"), {"status": "open"}).content.decode()
+    assert "Sudah dibuka" in page and "Masih draf" not in page
+    page = logged_in.get(reverse("staff:home"), {"region": "35.75"}).content.decode()
+    assert "Sudah dibuka" in page and "Masih draf" in page
+
+
+def test_create_event_in_wita_region_stores_and_shows_local_time(
+    logged_in, staff, gorontalo, template
+):
+    response = logged_in.post(reverse("staff:event_create"), event_form(gorontalo, template))
+    event = Event.objects.get()
+    assert response.status_code == 302 and response["Location"] == event.get_absolute_url()
+    assert event.unit == staff.unit and event.created_by == staff
+    assert event.status == Event.Status.DRAFT
+    # 09.00 WITA is 01.00 UTC.
+    assert event.starts_at == datetime(2024, 9, 21, 1, 0, tzinfo=ZoneInfo("UTC"))
+    page = logged_in.get(event.get_absolute_url()).content.decode()
+    assert "Sabtu, 21 September 2024 09.00 WITA" in page
+    edit = logged_in.get(reverse("staff:event_edit", args=[event.pk])).content.decode()
+    assert 'value="09:00"' in edit and 'value="2024-09-21"' in edit
+
+
+def test_event_form_explains_missing_fields_in_indonesian(logged_in, gorontalo, template):
+    data = {**event_form(gorontalo, template), "title": "", "region": "", "start_time": "25:00"}
+    page = logged_in.post(reverse("staff:event_create"), data).content.decode()
+    assert "Bidang ini tidak boleh kosong." in page
+    assert "Masukkan waktu yang valid." in page
+    assert not Event.objects.exists()
+
+
+def test_region_search_finds_regencies_for_logged_in_staff_only(client, staff, pasuruan):
+    url = reverse("staff:region_search")
+    assert client.get(url, {"q": "pasur"}).status_code == 302
+    client.force_login(staff)
+    page = client.get(url, {"q": "pasur"}).content.decode()
+    assert 'value="35.75"' in page and "Kota Pasuruan" in page
+    assert "Gadingrejo" not in page  # kecamatan are not offered
+    assert "Tidak ada" in client.get(url, {"q": "zzz"}).content.decode()
+
+
+def test_template_preview_shows_every_point(logged_in, template):
+    page = logged_in.get(reverse("staff:template_preview"), {"template": template.pk})
+    text = page.content.decode()
+    for point in template.points:
+        assert point in text
+
+
+def test_editing_a_draft_changes_its_details(logged_in, event, pasuruan, template):
+    data = event_form(pasuruan, template, venue="Gedung Gradhika", start_time="13:30")
+    response = logged_in.post(reverse("staff:event_edit", args=[event.pk]), data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.venue == "Gedung Gradhika"
+    assert event.local_starts_at.strftime("%H:%M") == "13:30"
+
+
+def test_open_event_cannot_change_template(logged_in, open_event, pasuruan):
+    from pledges.models import PledgeTemplate
+
+    other = PledgeTemplate.objects.exclude(pk=open_event.template_id).filter(is_current=True)[0]
+    data = event_form(pasuruan, other, title="Judul baru")
+    logged_in.post(reverse("staff:event_edit", args=[open_event.pk]), data)
+    open_event.refresh_from_db()
+    # The template field is disabled once the pledge is frozen: the rest is saved.
+    assert open_event.template_id != other.pk and open_event.title == "Judul baru"
+
+
+def test_open_and_close_ask_for_confirmation_first(logged_in, event):
+    url = reverse("staff:event_open", args=[event.pk])
+    page = logged_in.get(url).content.decode()
+    assert "Teks ikrar akan dibekukan" in page
+    event.refresh_from_db()
+    assert event.status == Event.Status.DRAFT
+    logged_in.post(url)
+    event.refresh_from_db()
+    assert event.status == Event.Status.OPEN and event.frozen_pledge_sha256
+    logged_in.post(reverse("staff:event_close", args=[event.pk]))
+    event.refresh_from_db()
+    assert event.status == Event.Status.CLOSED
+
+
+def test_closed_event_accepts_no_edit_and_no_signatory(logged_in, open_event, pasuruan, template):
+    from pledges.events import close_event
+
+    close_event(open_event)
+    data = event_form(pasuruan, template, title="Diubah setelah ditutup")
+    page = logged_in.post(reverse("staff:event_edit", args=[open_event.pk]), data)
+    assert "sudah ditutup" in page.content.decode()
+    open_event.refresh_from_db()
+    assert open_event.title != "Diubah setelah ditutup"
+    form = {"full_name": "Terlambat", "position": "Staf", "category": "asn_lainnya"}
+    page = logged_in.post(reverse("staff:signatory_add", args=[open_event.pk]), form)
+    assert "sudah ditutup" in page.content.decode()
+    assert not Signatory.objects.filter(full_name="Terlambat").exists()
+
+
+def test_event_with_signatures_cannot_be_deleted(logged_in, signatory):
+    make_signature(signatory)
+    response = logged_in.post(reverse("staff:event_delete", args=[signatory.event_id]), follow=True)
+    assert "tidak dapat dihapus" in response.content.decode()
+    assert Event.objects.filter(pk=signatory.event_id).exists()
+
+
+def test_unsigned_event_is_deleted_after_confirmation(logged_in, event):
+    make_signatory(event)
+    url = reverse("staff:event_delete", args=[event.pk])
+    assert "tidak dapat dibatalkan" in logged_in.get(url).content.decode()
+    response = logged_in.post(url)
+    assert response["Location"] == reverse("staff:home")
+    assert not Event.objects.filter(pk=event.pk).exists()
+
+
+def test_new_event_form_starts_with_the_units_own_kab_kota(logged_in):
+    page = logged_in.get(reverse("staff:event_create")).content.decode()
+    assert '<option value="35.75" selected>Kota Pasuruan — Jawa Timur</option>' in page
