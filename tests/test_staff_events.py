@@ -191,3 +191,12 @@ def test_unsigned_event_is_deleted_after_confirmation(logged_in, event):
 def test_new_event_form_starts_with_the_units_own_kab_kota(logged_in):
     page = logged_in.get(reverse("staff:event_create")).content.decode()
     assert '<option value="35.75" selected>Kota Pasuruan — Jawa Timur</option>' in page
+
+
+def test_region_search_keeps_the_region_already_chosen(client, staff, pasuruan, gorontalo):
+    client.force_login(staff)
+    url = reverse("staff:region_search")
+    page = client.get(url, {"q": "goron", "region": "35.75"}).content.decode()
+    # The chosen Kota Pasuruan stays, selected, above the new matches.
+    assert page.index('value="35.75" selected') < page.index('value="75.71"')
+    assert 'value="75.71" selected' not in page

@@ -147,17 +147,28 @@ def event_delete(request, pk):
 @login_required
 @require_GET
 def region_search(request):
-    """<option>s of kabupaten/kota whose name contains ?q=, for the event form (htmx)."""
+    """<option>s of kabupaten/kota whose name contains ?q=, for the event form (htmx).
+
+    The region already chosen (?region=) stays first and selected, so a search
+    answer that arrives after the user picked a region never drops the choice.
+    """
     query = request.GET.get("q", "").strip()
-    regions = Region.objects.none()
+    regencies = Region.objects.filter(level=Region.Level.REGENCY).select_related("parent")
+    regions = []
     if len(query) >= 2:
-        regions = (
-            Region.objects.filter(level=Region.Level.REGENCY)
-            .filter(Q(name__icontains=query) | Q(parent__name__icontains=query))
-            .select_related("parent")
-            .order_by("name")[:30]
+        regions = list(
+            regencies.filter(Q(name__icontains=query) | Q(parent__name__icontains=query)).order_by(
+                "name"
+            )[:30]
         )
-    return render(request, "pledges/staff/_region_options.html", {"regions": regions})
+    chosen = regencies.filter(code=request.GET.get("region", "")).first()
+    if chosen is not None:
+        regions = [chosen, *(region for region in regions if region.pk != chosen.pk)]
+    return render(
+        request,
+        "pledges/staff/_region_options.html",
+        {"regions": regions, "chosen": chosen},
+    )
 
 
 @login_required
