@@ -149,15 +149,24 @@ def event_delete(request, pk):
 def region_search(request):
     """<option>s of kabupaten/kota whose name contains ?q=, for the event form (htmx)."""
     query = request.GET.get("q", "").strip()
-    regions = Region.objects.none()
+    regencies = Region.objects.filter(level=Region.Level.REGENCY).select_related("parent")
+    regions = []
     if len(query) >= 2:
-        regions = (
-            Region.objects.filter(level=Region.Level.REGENCY)
-            .filter(Q(name__icontains=query) | Q(parent__name__icontains=query))
-            .select_related("parent")
-            .order_by("name")[:30]
+        regions = list(
+            regencies.filter(Q(name__icontains=query) | Q(parent__name__icontains=query)).order_by(
+                "name"
+            )[:30]
         )
-    return render(request, "pledges/staff/_region_options.html", {"regions": regions})
+    # The region already chosen stays chosen while the person searches on.
+    matches = len(regions)
+    chosen = regencies.filter(code=request.GET.get("region", "")).first()
+    if chosen and chosen not in regions:
+        regions.insert(0, chosen)
+    return render(
+        request,
+        "pledges/staff/_region_options.html",
+        {"regions": regions, "chosen": chosen, "searched": len(query) >= 2, "matches": matches},
+    )
 
 
 @login_required
