@@ -114,6 +114,9 @@ def test_region_search_finds_regencies_for_logged_in_staff_only(client, staff, p
     assert 'value="35.75"' in page and "Kota Pasuruan" in page
     assert "Gadingrejo" not in page  # kecamatan are not offered
     assert "Tidak ada" in client.get(url, {"q": "zzz"}).content.decode()
+    # The region already chosen stays chosen while the person searches on.
+    page = client.get(url, {"q": "zzz", "region": "35.75"}).content.decode()
+    assert '<option value="35.75" selected>' in page
 
 
 def test_template_preview_shows_every_point(logged_in, template):

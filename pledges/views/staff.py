@@ -147,11 +147,7 @@ def event_delete(request, pk):
 @login_required
 @require_GET
 def region_search(request):
-    """<option>s of kabupaten/kota whose name contains ?q=, for the event form (htmx).
-
-    The region already chosen (?region=) stays first and selected, so a search
-    answer that arrives after the user picked a region never drops the choice.
-    """
+    """<option>s of kabupaten/kota whose name contains ?q=, for the event form (htmx)."""
     query = request.GET.get("q", "").strip()
     regencies = Region.objects.filter(level=Region.Level.REGENCY).select_related("parent")
     regions = []
@@ -161,13 +157,15 @@ def region_search(request):
                 "name"
             )[:30]
         )
+    # The region already chosen stays chosen while the person searches on.
+    matches = len(regions)
     chosen = regencies.filter(code=request.GET.get("region", "")).first()
-    if chosen is not None:
-        regions = [chosen, *(region for region in regions if region.pk != chosen.pk)]
+    if chosen and chosen not in regions:
+        regions.insert(0, chosen)
     return render(
         request,
         "pledges/staff/_region_options.html",
-        {"regions": regions, "chosen": chosen},
+        {"regions": regions, "chosen": chosen, "searched": len(query) >= 2, "matches": matches},
     )
 
 

@@ -29,8 +29,8 @@ def test_staff_create_an_event_import_a_list_and_see_coverage(
     page.get_by_label("Jenis kegiatan").select_option("sosialisasi")
     page.locator("#id_title").fill("Sosialisasi Netralitas ASN Kota Pasuruan")
     page.locator("#id_election").fill("Pemilihan Serentak 2024")
-    page.get_by_label("Cari kabupaten/kota").fill("Pasuruan")
-    page.locator("#id_region option[value='35.75']").wait_for()
+    with page.expect_response(lambda response: "/wilayah/cari/" in response.url):
+        page.get_by_label("Cari kabupaten/kota").fill("Pasuruan")
     page.locator("#id_region").select_option("35.75")
     page.get_by_label("Tanggal").fill("2024-09-23")
     page.get_by_label("Jam mulai").fill("09:00")
