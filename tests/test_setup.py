@@ -17,6 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def run_manage(*args, **env):
     environment = {**os.environ, **env}
     environment.pop("DATABASE_URL", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
