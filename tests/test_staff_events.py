@@ -203,3 +203,27 @@ def test_region_search_keeps_the_region_already_chosen(client, staff, pasuruan, 
     # The chosen Kota Pasuruan stays, selected, above the new matches.
     assert page.index('value="35.75" selected') < page.index('value="75.71"')
     assert 'value="75.71" selected' not in page
+
+
+def test_home_pages_through_many_events_with_their_counts(logged_in, unit, pasuruan, template):
+    from pledges.events import close_event, open_event
+
+    for day in range(1, 31):
+        make_event(
+            unit,
+            pasuruan,
+            template,
+            title=f"Apel {day:02d}",
+            starts_at=datetime(2024, 9, day, 8, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
+        )
+    newest = open_event(Event.objects.get(title="Apel 30"))
+    make_signature(make_signatory(newest, "Satu", nip=""))
+    make_signatory(newest, "Dua", nip="")
+    close_event(newest)
+
+    first = logged_in.get(reverse("staff:home")).content.decode()
+    assert "Halaman 1 dari 2 · 30 kegiatan" in first
+    assert "Apel 30" in first and "Apel 05" not in first
+    assert "1 / 2" in first  # signed / registered of the closed event
+    second = logged_in.get(reverse("staff:home"), {"page": 2}).content.decode()
+    assert "Apel 05" in second and "Apel 30" not in second

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,22 +15,28 @@ from pledges.access import events_visible_to, get_event_for, unit_for_new_events
 from pledges.errors import PledgeError
 from pledges.forms import EventFilterForm, EventForm
 from pledges.models import Event, PledgeTemplate, Region
+from pledges.stats import event_counts
+
+EVENTS_PER_PAGE = 25
 
 
 @login_required
 def home(request):
     visible = events_visible_to(request.user)
     filters = EventFilterForm(request.GET or None, events=visible)
-    events = (
-        filters.filter(visible)
-        .select_related("region", "unit")
-        .annotate(
-            registered=Count("signatories"),
-            signed=Count("signatories", filter=Q(signatories__signature__isnull=False)),
-        )
-        .order_by("-starts_at", "-pk")
+    events = filters.filter(visible).select_related("region", "unit").order_by("-starts_at", "-pk")
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Counts for this page's events only: closed events carry theirs (pledges.stats).
+    counts = event_counts(page.object_list)
+    for event in page.object_list:
+        event.registered, event.signed = counts[event.pk]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "pledges/staff/home.html",
+        {"events": page.object_list, "page": page, "filters": filters, "query": query.urlencode()},
     )
-    return render(request, "pledges/staff/home.html", {"events": events, "filters": filters})
 
 
 @login_required
