@@ -53,6 +53,7 @@ staff_patterns = [
     path("kegiatan/<int:pk>/progres/", staff_reports.progress, name="progress"),
     path("kegiatan/<int:pk>/progres/langsung/", staff_reports.progress_live, name="progress_live"),
     path("kegiatan/<int:pk>/ekspor.<sheet:fmt>", staff_reports.export, name="export"),
+    path("rekap/", staff_reports.national, name="national"),
 ]
 
 urlpatterns = [

@@ -49,3 +49,17 @@ def test_counts_by_province_adds_closed_and_running_events(
         {"code": "35", "name": "Jawa Timur", "events": 2, "registered": 7, "signed": 5},
         {"code": "75", "name": "Gorontalo", "events": 1, "registered": 2, "signed": 0},
     ]
+
+
+def test_recap_page_counts_only_what_the_user_may_see(
+    client, staff, other_staff, open_event, other_unit, gorontalo, template
+):
+    from django.urls import reverse
+
+    sign_some(open_event, registered=3, signed=2)
+    open_event_with(other_unit, gorontalo, template, registered=9, signed=9)
+
+    client.force_login(staff)
+    page = client.get(reverse("staff:national")).content.decode()
+    assert "Jawa Timur" in page and "Gorontalo" not in page
+    assert ">3</td>" in page and ">2</td>" in page and ">9</td>" not in page

@@ -1,11 +1,12 @@
-"""Staff pages that report on an event: coverage, live progress, export."""
+"""Staff reports: an event's coverage, live progress and export; the recap by province."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from pledges.access import get_event_for
+from pledges.access import events_visible_to, get_event_for
 from pledges.coverage import category_counts, event_coverage, latest_signatures
 from pledges.exports import export_signatories
+from pledges.stats import counts_by_province
 from pledges.views.files import attachment
 
 
@@ -53,3 +54,13 @@ def progress_live(request, pk):
 def export(request, pk, fmt):
     event = get_event_for(request.user, pk)
     return attachment(*export_signatories(event, fmt))
+
+
+@login_required
+def national(request):
+    """Registered and signed officials per province, over every event the user may see."""
+    provinces = counts_by_province(events_visible_to(request.user))
+    totals = {key: sum(row[key] for row in provinces) for key in ("events", "registered", "signed")}
+    return render(
+        request, "pledges/staff/national.html", {"provinces": provinces, "totals": totals}
+    )
