@@ -1,7 +1,6 @@
 """Importing signatories from CSV and XLSX: preview every problem, then all or only valid rows."""
 
 import io
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -195,14 +194,13 @@ def test_template_files_have_the_expected_columns(logged_in, event):
     assert "35.75.01" in regions and "35.75.01.1001" in regions
 
 
-def test_a_thousand_rows_import_in_a_few_seconds(event):
+def test_a_thousand_row_file_imports_completely(event):
+    # Its speed is measured in bench/staff_pages.py, not here.
     nips = [f"19800512200501{1 if i % 2 else 2}{i:03d}" for i in range(1000)]
     lines = [HEADER] + [f"Peserta {i},{nip},Staf,asn_lainnya,OPD," for i, nip in enumerate(nips)]
     rows = read_import_file("seribu.csv", "\n".join(lines).encode())
-    started = time.monotonic()
     result = import_signatories(event, rows)
     assert len(result.created) == 1000
-    assert time.monotonic() - started < 10
     assert Signatory.objects.filter(event=event).count() == 1000
 
 
