@@ -135,7 +135,7 @@ def fill() -> None:
             unit=unit,
             region=unit.region,
             template=template,
-            status="closed",
+            status="open",
             title=f"Sosialisasi Netralitas ASN {unit.region.name} #{number}",
             election="Pemilihan Serentak 2024",
             venue="Aula Kantor",
@@ -144,7 +144,6 @@ def fill() -> None:
             frozen_pledge_text=frozen[1],
             frozen_pledge_sha256=frozen[2],
             opened_at=now,
-            closed_at=now,
         )
         for number, (unit, _) in enumerate(plans)
     )

@@ -1,0 +1,58 @@
+"""Every page works under the strict Content-Security-Policy: the browser refuses nothing."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import make_signatory, make_signature
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Sandi").fill("rahasia-uji-123")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+
+
+def watch_for_refusals(page):
+    refusals = []
+    page.on(
+        "console",
+        lambda message: (
+            refusals.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: refusals.append(f"error: {error}"))
+    return refusals
+
+
+def test_staff_pages_and_admin_run_without_csp_refusals(live_server, page, superuser, open_event):
+    make_signature(make_signatory(open_event))
+    refusals = watch_for_refusals(page)
+    log_in(page, live_server, "admin")
+    urls = [
+        reverse("staff:home"),
+        reverse("staff:event_create"),
+        reverse("staff:event", args=[open_event.pk]),
+        reverse("staff:coverage", args=[open_event.pk]),
+        reverse("staff:progress", args=[open_event.pk]),
+        reverse("staff:national"),
+        reverse("admin:index"),
+        reverse("admin:pledges_event_change", args=[open_event.pk]),
+        reverse("admin:pledges_signature_changelist"),
+    ]
+    for url in urls:
+        response = page.goto(f"{live_server.url}{url}")
+        assert response.ok, url
+        assert re.search(r"script-src 'self'(;|$)", response.headers["content-security-policy"])
+        page.wait_for_load_state("networkidle")
+    assert refusals == []
