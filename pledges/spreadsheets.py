@@ -146,28 +146,36 @@ def write_table(
         return f"{basename}.csv", CSV_MIMETYPE, ("\ufeff" + out.getvalue()).encode()
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    _fill_sheet(workbook.active, basename[:31], header, rows)
+    # Write-only mode streams rows instead of building a cell graph: several
+    # times faster for an export of hundreds of signatories.
+    workbook = Workbook(write_only=True)
+    _fill_sheet(workbook.create_sheet(basename[:31]), header, rows)
     for title, (extra_header, extra_rows) in (sheets or {}).items():
-        _fill_sheet(workbook.create_sheet(title[:31]), title, extra_header, extra_rows)
+        _fill_sheet(workbook.create_sheet(title[:31]), extra_header, extra_rows)
     out = io.BytesIO()
     workbook.save(out)
     return f"{basename}.xlsx", XLSX_MIMETYPE, out.getvalue()
 
 
-def _fill_sheet(sheet, title, header, rows):
-    sheet.title = title[:31]
-    for row in [header, *rows]:
-        sheet.append([None if value is None else value for value in row])
-    for column in sheet.iter_cols():
-        for cell in column:
-            if isinstance(cell.value, str):
-                # openpyxl turns "=..." into a formula; a person's text stays text.
-                cell.data_type = "s"
-                cell.number_format = "@"
-        width = max((len(str(cell.value or "")) for cell in column), default=8)
-        dimension = sheet.column_dimensions[column[0].column_letter]
+def _fill_sheet(sheet, header, rows):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    table = [header, *rows]
+    for index in range(len(header)):
+        width = max((len(str(row[index] or "")) for row in table if index < len(row)), default=8)
+        dimension = sheet.column_dimensions[get_column_letter(index + 1)]
         dimension.width = min(max(width + 2, 10), 60)
         # Rows typed later into the template stay text too (a NIP keeps 18 digits).
         dimension.number_format = "@"
     sheet.freeze_panes = "A2"
+    for row in table:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                # openpyxl turns "=..." into a formula; a person's text stays text.
+                cell.data_type = "s"
+                cell.number_format = "@"
+            cells.append(cell)
+        sheet.append(cells)
