@@ -40,9 +40,9 @@ def verify(request, code):
     )
     if document is None:
         return render(request, "pledges/public/not_found.html", status=404)
-    form = CheckPdfForm(request.POST or None, request.FILES or None)
+    form = CheckPdfForm(request.POST, request.FILES) if request.method == "POST" else CheckPdfForm()
     matches = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         digest = hashlib.sha256()
         for chunk in form.cleaned_data["pdf"].chunks():
             digest.update(chunk)
