@@ -40,7 +40,7 @@ def test_page_shows_document_event_signer_and_hash_without_login(client, pakta):
     assert "Sosialisasi Netralitas ASN" in html
     assert "Bawaslu Kota Pasuruan" in html
     assert "Rudiyanto" in html
-    assert "23 September 2024 09.41 WIB" in html
+    assert "Senin, 23 September 2024, 09.41 WIB" in html
     assert pakta.sha256 in html
     assert "Utuh dan sah" in html
 
@@ -51,6 +51,13 @@ def test_page_never_shows_a_full_nip(client, pakta):
     assert VALID_NIP not in html
     assert "19800512 200501 1 002" not in html
     assert "1980•••••••••••002" in html
+
+
+def test_page_speaks_indonesian_whatever_the_browser_asks(client, pakta):
+    html = client.get(pakta.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Senin, 23 September 2024" in html
+    assert "Monday" not in html
 
 
 def test_development_certificate_is_announced(client, pakta):

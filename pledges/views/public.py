@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from pledges import sealing
+from pledges.dates import clock_time, long_date
 from pledges.errors import PledgeError
 from pledges.models import Document
 from pledges.nip import mask_nip
@@ -53,6 +54,8 @@ def verify(request, code):
         {
             "document": document,
             "event": document.event,
+            "event_when": _when(document.event.starts_at, document.event.region),
+            "made_when": _when(document.created_at, document.event.region),
             "signers": _signers(document),
             "seal": _seal_status(document),
             "form": form,
@@ -77,10 +80,15 @@ def _signers(document: Document) -> list[dict]:
             "full_name": person.full_name,
             "nip": mask_nip(person.nip),
             "position": person.position,
-            "signed_at": person.signature.signed_at.astimezone(document.event.region.time_zone),
+            "signed_at": _when(person.signature.signed_at, document.event.region),
         }
         for person in people
     ]
+
+
+def _when(moment, region) -> str:
+    # Spelled out here, not by the active locale: a visitor's browser may ask for English.
+    return f"{long_date(moment, region)}, {clock_time(moment, region)}"
 
 
 def _seal_status(document: Document) -> dict:
