@@ -112,7 +112,7 @@ RENDERERS = {
 }
 
 # Bumped whenever the PDF templates change what a document looks like.
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 
 
 def document_facts(event: Event, kind: str, signatory: Signatory | None = None) -> dict:
