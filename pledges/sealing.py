@@ -14,9 +14,11 @@ Contract:
   certificate. ``current_certificate()`` describes it for the public page.
 """
 
+import asyncio
 import datetime
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -73,7 +75,19 @@ def seal_pdf(pdf_bytes: bytes, reason: str, location: str) -> bytes:
         reason=reason,
         location=location,
     )
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    return _outside_event_loop(signers.sign_pdf, writer, metadata, signer=signer).getvalue()
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    # pyHanko's synchronous API calls asyncio.run(), which refuses to run in
+    # a thread that already has a running loop (ASGI, Playwright tests): then
+    # it runs in a helper thread instead.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function, *args, **kwargs).result()
 
 
 def check_seal(pdf_bytes: bytes) -> SealCheck:
@@ -90,7 +104,9 @@ def check_seal(pdf_bytes: bytes) -> SealCheck:
         trust_roots=[signer.signing_cert], allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = validate_pdf_signature(embedded[-1], signer_validation_context=context)
+        status = _outside_event_loop(
+            validate_pdf_signature, embedded[-1], signer_validation_context=context
+        )
     except Exception:
         return SealCheck(sealed=True, intact=False, trusted=False)
     # A seal covers the whole file only if nothing was appended after it.

@@ -142,3 +142,13 @@ def test_a_pdf_sealed_by_another_certificate_is_not_trusted(settings, tmp_path, 
 
     check = sealing.check_seal(forged)
     assert check.sealed and not check.valid
+
+
+def test_sealing_works_inside_a_running_event_loop(plain_pdf):
+    import asyncio
+
+    async def seal_and_check():
+        sealed = sealing.seal_pdf(plain_pdf, reason="Uji", location="Kota Pasuruan")
+        return sealing.check_seal(sealed)
+
+    assert asyncio.run(seal_and_check()).valid
