@@ -265,13 +265,17 @@ def enqueue_individual_document(signature) -> Document:
 def build_individual_documents(event: Event) -> int:
     """Make every signer's pakta integritas that is missing or out of date.
 
-    Returns how many signers now have a ready one; failures are recorded on
-    their documents and do not stop the others.
+    First creates all the pending rows (so the staff page can show progress
+    from the start), then builds them one by one. Returns how many signers
+    now have a ready one; failures are recorded on their documents and do
+    not stop the others.
     """
-    ready = 0
     signed = event.signatories.filter(signature__isnull=False).select_related("signature")
+    documents = []
     for signatory in signed:
         signatory.event = event
-        document = make_document(event, Document.Kind.PAKTA_INTEGRITAS, signatory)
-        ready += document.status == Document.Status.READY
-    return ready
+        documents.append(prepare_document(event, Document.Kind.PAKTA_INTEGRITAS, signatory)[0])
+    for document in documents:
+        document.event = event
+        build_document(document)
+    return sum(document.status == Document.Status.READY for document in documents)

@@ -164,3 +164,27 @@ def test_anonymous_is_sent_to_login(client, signed_event):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_page_keeps_polling_while_a_background_worker_has_not_started(
+    client, staff, signed_event, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(staff)
+
+    response = generate(client, signed_event, "pakta_integritas")
+
+    assert "menunggu=" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 2s"' in page
+    assert "Dokumen sedang dibuat" in page
+
+
+def test_page_stops_polling_once_everything_is_made(client, staff, signed_event):
+    client.force_login(staff)
+
+    response = generate(client, signed_event, "pakta_integritas")
+
+    page = client.get(response["Location"]).content.decode()
+    assert "hx-trigger" not in page
+    assert "3 siap dari 3" in page

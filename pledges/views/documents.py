@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -22,30 +23,39 @@ COLLECTIVE_KINDS = (Document.Kind.DEKLARASI, Document.Kind.DAFTAR_HADIR)
 @login_required
 def event_documents(request, pk):
     event = get_event_for(request.user, pk)
-    return render(request, "pledges/staff/documents.html", _overview(event))
+    return render(request, "pledges/staff/documents.html", _overview(event, request))
+
+
+# How many more polls (every 2 s) after a request, before a worker has
+# created the first pending document; stops polling if no worker runs.
+WAIT_POLLS = 30
 
 
 @login_required
 def documents_status(request, pk):
     """The part of the documents tab that htmx polls while something is being made."""
     event = get_event_for(request.user, pk)
-    return render(request, "pledges/staff/_documents_status.html", _overview(event))
+    return render(request, "pledges/staff/_documents_status.html", _overview(event, request))
 
 
 @login_required
 @require_POST
 def generate_document(request, pk, kind):
     event = get_event_for(request.user, pk)
+    if kind not in COLLECTIVE_KINDS and kind != Document.Kind.PAKTA_INTEGRITAS:
+        raise Http404
     try:
         if kind in COLLECTIVE_KINDS:
-            documents.enqueue_document(event, kind)
-        elif kind == Document.Kind.PAKTA_INTEGRITAS:
-            build_individual_documents_task.enqueue(event.pk)
+            finished = documents.enqueue_document(event, kind).status != Document.Status.PENDING
         else:
-            raise Http404
+            result = build_individual_documents_task.enqueue(event.pk)
+            finished = result.is_finished
     except PledgeError as error:
         messages.error(request, error.message)
-    return redirect("staff:event_documents", event.pk)
+        return redirect("staff:event_documents", event.pk)
+    url = reverse("staff:event_documents", args=[event.pk])
+    # A background worker may take a moment to start: keep polling meanwhile.
+    return redirect(url if finished else f"{url}?menunggu={WAIT_POLLS}")
 
 
 @login_required
@@ -104,7 +114,14 @@ def _download_zip(event):
     )
 
 
-def _overview(event) -> dict:
+def _waiting_polls(request) -> int:
+    try:
+        return max(0, min(WAIT_POLLS, int(request.GET.get("menunggu", 0))))
+    except ValueError:
+        return 0
+
+
+def _overview(event, request) -> dict:
     collective = event.documents.filter(kind__in=COLLECTIVE_KINDS).order_by("-created_at")
     latest_individual = documents.latest_individual_documents(event)
     signed = list(
@@ -122,6 +139,7 @@ def _overview(event) -> dict:
         "rows": rows,
         "individual_ready": statuses.count(Document.Status.READY),
         "signed_count": len(signed),
-        "pending": pending,
+        "pending": pending or _waiting_polls(request) > 0,
+        "next_wait": max(0, _waiting_polls(request) - 1),
         "kinds": Document.Kind,
     }
