@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pledges import audit, documents
@@ -69,7 +70,7 @@ def signatory_document(request, pk, signatory_pk):
         messages.error(request, error.message)
         return redirect("staff:event_documents", event.pk)
     if document.status != Document.Status.READY:
-        messages.error(request, document.error or "PDF sedang dibuat; coba lagi sebentar.")
+        messages.error(request, document.error or _("PDF sedang dibuat; coba lagi sebentar."))
         return redirect("staff:event_documents", event.pk)
     return redirect("staff:download_document", event.pk, document.pk)
 
