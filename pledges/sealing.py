@@ -69,7 +69,7 @@ class SealCheck:
 
 def seal_pdf(pdf_bytes: bytes, reason: str, location: str) -> bytes:
     """Add a PAdES B-B seal to `pdf_bytes`; raises PledgeError if no certificate is usable."""
-    signer = _signer(*_pkcs12_source())
+    signer = _current_signer()
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
@@ -102,7 +102,7 @@ def check_seal(pdf_bytes: bytes) -> SealCheck:
         return SealCheck(sealed=False, intact=False, trusted=False)
     if not embedded:
         return SealCheck(sealed=False, intact=False, trusted=False)
-    signer = _signer(*_pkcs12_source())
+    signer = _current_signer()
     context = ValidationContext(
         trust_roots=[signer.signing_cert], allow_fetching=False, revocation_mode="soft-fail"
     )
@@ -123,7 +123,7 @@ def check_seal(pdf_bytes: bytes) -> SealCheck:
 
 
 def current_certificate() -> Certificate:
-    signer = _signer(*_pkcs12_source())
+    signer = _current_signer()
     cert = signer.signing_cert
     subject = cert.subject.human_friendly
     return Certificate(
@@ -131,6 +131,16 @@ def current_certificate() -> Certificate:
         is_development=DEV_CERT_MARK in subject,
         not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
     )
+
+
+def _current_signer() -> signers.SimpleSigner:
+    path, password = _pkcs12_source()
+    try:
+        # Part of the cache key, so a replaced certificate file is picked up.
+        modified = os.stat(path).st_mtime_ns
+    except OSError:
+        modified = 0
+    return _signer(path, password, modified)
 
 
 def _pkcs12_source() -> tuple[str, bytes]:
@@ -169,8 +179,8 @@ class _LoadedKeySigner(signers.SimpleSigner):
 
 
 @lru_cache(maxsize=8)
-def _signer(path: str, password: bytes) -> signers.SimpleSigner:
-    # Cached per (path, password): loading a PKCS#12 costs more than sealing.
+def _signer(path: str, password: bytes, modified: int) -> signers.SimpleSigner:
+    # Cached per file version: loading a PKCS#12 costs more than sealing.
     try:
         loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=password or None)
     except Exception:
