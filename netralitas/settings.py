@@ -187,6 +187,13 @@ if MEDIA_STORAGE == "s3":
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
+# PAdES seal of every generated PDF: the unit's certificate as a PKCS#12 file.
+# Without one, development makes a self-signed certificate on first use (and
+# the public verification page says so); production refuses to seal without it.
+PADES_PKCS12_PATH = env_str("PADES_PKCS12_PATH", "")
+PADES_PKCS12_PASSWORD = env_str("PADES_PKCS12_PASSWORD", "")
+PADES_DEV_CERT_DIR = Path(env_str("PADES_DEV_CERT_DIR", str(BASE_DIR / "dev-certs")))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -215,6 +222,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step and fontTools every subset at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Personal data (UU 27/2022) of a closed event is purged after this many days

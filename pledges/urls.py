@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from pledges.views import staff, staff_reports, staff_signatories
+from pledges.views import documents, public, staff, staff_reports, staff_signatories
 
 
 class SpreadsheetFormat:
@@ -54,8 +54,37 @@ staff_patterns = [
     path("kegiatan/<int:pk>/progres/langsung/", staff_reports.progress_live, name="progress_live"),
     path("kegiatan/<int:pk>/ekspor.<sheet:fmt>", staff_reports.export, name="export"),
     path("rekap/", staff_reports.national, name="national"),
+    # Documents
+    path("kegiatan/<int:pk>/dokumen/", documents.event_documents, name="event_documents"),
+    path("kegiatan/<int:pk>/dokumen/status/", documents.documents_status, name="documents_status"),
+    path(
+        "kegiatan/<int:pk>/dokumen/buat/<str:kind>/",
+        documents.generate_document,
+        name="generate_document",
+    ),
+    path(
+        "kegiatan/<int:pk>/penanda-tangan/<int:signatory_pk>/pakta-integritas/",
+        documents.signatory_document,
+        name="signatory_document",
+    ),
+    path(
+        "kegiatan/<int:pk>/dokumen/<int:document_pk>/unduh/",
+        documents.download_document,
+        name="download_document",
+    ),
+    path(
+        "kegiatan/<int:pk>/dokumen/semua-pakta-integritas.zip",
+        documents.download_document,
+        {"document_pk": "zip"},
+        name="download_zip",
+    ),
+]
+
+public_patterns = [
+    path("verifikasi/<str:code>/", public.verify, name="verify"),
 ]
 
 urlpatterns = [
+    path("", include((public_patterns, "public"))),
     path("", include((staff_patterns, "staff"))),
 ]

@@ -180,3 +180,20 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# --- Generated documents -----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def dev_cert_dir(tmp_path_factory):
+    # One development certificate for the whole run: making an RSA key is slow.
+    return tmp_path_factory.mktemp("dev-certs")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path, dev_cert_dir):
+    """Stored PDFs and the PAdES development certificate stay out of the worktree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PADES_PKCS12_PATH = ""
+    settings.PADES_DEV_CERT_DIR = dev_cert_dir

@@ -1,0 +1,285 @@
+"""Benchmark of the PDF pipeline: one pakta integritas and a deklarasi of 600 signers.
+
+    .venv/bin/python bench/pdf.py [--signers 600] [--repeat 3]
+
+Builds its own temporary SQLite database (or uses DATABASE_URL), media
+directory and development certificate, fills an event with signers whose
+signatures are plausible pen strokes drawn as one compact SVG path each,
+then measures each case in a fresh subprocess so peak memory (ru_maxrss)
+belongs to that case alone:
+
+- ours: facts + Django template + WeasyPrint (render), then the PAdES seal;
+- raw: WeasyPrint alone on the very same HTML, the floor our renderer sits on.
+
+Goals (issue #5): individual < 0.5 s; 600 signers < 10 s, < 3 MB, < 500 MB
+peak; our render within 1.2x raw WeasyPrint.
+"""
+
+import argparse
+import json
+import math
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def configure(workdir: Path) -> None:
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["PADES_DEV_CERT_DIR"] = str(workdir / "dev-certs")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netralitas.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def signature_strokes(rng: random.Random) -> list[list[dict]]:
+    """A handwritten-looking signature: a few loopy strokes sampled every 16 ms."""
+    strokes, t, x0 = [], 0, rng.uniform(20, 60)
+    for _ in range(rng.randint(2, 5)):
+        points, x, y = [], x0, rng.uniform(60, 110)
+        phase, speed = rng.uniform(0, math.tau), rng.uniform(0.25, 0.5)
+        for step in range(rng.randint(35, 90)):
+            x += rng.uniform(1.5, 4.5)
+            y += 9 * math.sin(phase + step * speed) + rng.uniform(-1.5, 1.5)
+            t += 16
+            points.append(
+                {"x": round(x, 1), "y": round(y, 1), "t": t, "p": round(rng.uniform(0.3, 0.8), 2)}
+            )
+        strokes.append(points)
+        x0, t = x + rng.uniform(5, 20), t + rng.randint(80, 250)
+    return strokes
+
+
+def compact_svg(strokes: list[list[dict]]) -> str:
+    """One <path> for all strokes, integer coordinates, relative moves: small to embed."""
+    parts = []
+    for stroke in strokes:
+        first = stroke[0]
+        px, py = round(first["x"]), round(first["y"])
+        segment = [f"M{px} {py}l"]
+        for point in stroke[1:]:
+            x, y = round(point["x"]), round(point["y"])
+            segment.append(f"{x - px} {y - py} ")
+            px, py = x, y
+        parts.append("".join(segment).rstrip())
+    xs = [p["x"] for s in strokes for p in s]
+    ys = [p["y"] for s in strokes for p in s]
+    left, top = int(min(xs)) - 4, int(min(ys)) - 4
+    box = f"{left} {top} {int(max(xs) - min(xs)) + 8} {int(max(ys) - min(ys)) + 8}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}">'
+        f'<path d="{"".join(parts)}" fill="none" stroke="#000" stroke-width="2.2" '
+        'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+    )
+
+
+def setup(signers: int) -> dict:
+    from django.core.management import call_command
+
+    from pledges.events import open_event
+    from pledges.models import (
+        BawasluUnit,
+        Event,
+        PledgeTemplate,
+        Region,
+        Signatory,
+        Signature,
+    )
+
+    call_command("migrate", verbosity=0)
+    for code, name, level, parent in [
+        ("35", "Jawa Timur", "province", None),
+        ("35.75", "Kota Pasuruan", "regency", "35"),
+    ]:
+        Region.objects.update_or_create(
+            code=code, defaults={"name": name, "level": level, "parent_id": parent}
+        )
+    unit, _ = BawasluUnit.objects.get_or_create(
+        name="Bawaslu Kota Pasuruan (bench)",
+        defaults={"level": "kabkota", "region_id": "35.75", "address": "Jl. Pahlawan, Pasuruan"},
+    )
+    template = PledgeTemplate.objects.filter(is_current=True).order_by("pk").first()
+    event = Event.objects.create(
+        unit=unit,
+        region_id="35.75",
+        template=template,
+        title=f"Rakornas Netralitas ASN ({signers} peserta)",
+        kind="rapat_koordinasi",
+        election="Pemilihan Serentak 2024",
+        starts_at=datetime(2024, 9, 23, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
+        venue="Ascent Premier Hotel",
+        chair_name="Vita Suci Rahayu",
+        reader_name="Rudiyanto",
+    )
+    event = open_event(event)
+    rng = random.Random(2024)
+    first_names = ["Ahmad", "Siti", "Nur'aini", "Bambang", "Made", "Şahin", "Yohanes", "Dewi"]
+    last_names = ["Wijaya", "Kusumaningrat", "Harahap", "Pangaribuan", "Saputra", "Rahayu"]
+    started = event.starts_at
+    signatories = Signatory.objects.bulk_create(
+        Signatory(
+            event=event,
+            full_name=f"{rng.choice(first_names)} {rng.choice(last_names)} {number:03d}",
+            nip=f"198005122005011{number:03d}" if number % 3 else "",
+            position=rng.choice(
+                ["Kepala Dinas Pendidikan", "Camat Gadingrejo", "Lurah Bukir", "Sekretaris Daerah"]
+            ),
+            category=rng.choice(["kepala_opd", "camat", "lurah", "asn_lainnya"]),
+            agency="Pemerintah Kota Pasuruan",
+        )
+        for number in range(1, signers + 1)
+    )
+    for number, signatory in enumerate(signatories):
+        strokes = signature_strokes(rng)
+        Signature.objects.create(
+            signatory=signatory,
+            signed_at=started + timedelta(seconds=20 * number),
+            strokes=strokes,
+            svg=compact_svg(strokes),
+            pledge_sha256=event.frozen_pledge_sha256,
+            idempotency_key=uuid.uuid4(),
+        )
+    return {"event": event.pk, "signatory": signatories[0].pk}
+
+
+def case_inputs(case: str, ids: dict):
+    from pledges import documents
+    from pledges.models import Document, Event, Signatory
+
+    event = Event.objects.select_related("unit", "region").get(pk=ids["event"])
+    if case == "individual":
+        signatory = Signatory.objects.select_related("signature").get(pk=ids["signatory"])
+        signatory.event = event
+        return event, Document.Kind.PAKTA_INTEGRITAS, signatory, documents
+    return event, Document.Kind.DEKLARASI, None, documents
+
+
+def measure_ours(case: str, ids: dict, repeat: int) -> dict:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from pledges import sealing
+
+    event, kind, signatory, documents = case_inputs(case, ids)
+    document, _ = documents.prepare_document(event, kind, signatory)
+    verification = documents.Verification.of(document)
+    renders, cpu, seals = [], [], []
+    for _ in range(repeat):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        facts = documents.document_facts(event, kind, signatory)
+        _name, _mime, pdf = documents.RENDERERS[kind](facts, verification)
+        rendered = time.perf_counter()
+        cpu.append(time.process_time() - cpu_started)
+        sealed = sealing.seal_pdf(pdf, reason="bench", location="Kota Pasuruan")
+        renders.append(rendered - started)
+        seals.append(time.perf_counter() - rendered)
+    return {
+        "render_first_s": renders[0],
+        "render_s": statistics.median(renders[1:] or renders),
+        "render_cpu_s": statistics.median(cpu[1:] or cpu),
+        "pades_s": statistics.median(seals[1:] or seals),
+        "size_bytes": len(sealed),
+        "pages": len(PdfReader(BytesIO(pdf)).pages),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure_raw(case: str, ids: dict, repeat: int) -> dict:
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    event, kind, signatory, documents = case_inputs(case, ids)
+    document, _ = documents.prepare_document(event, kind, signatory)
+    template = {
+        "pakta_integritas": "pledges/pdf/pakta_integritas.html",
+        "deklarasi": "pledges/pdf/deklarasi.html",
+    }[kind]
+    facts = documents.document_facts(event, kind, signatory)
+    html = render_to_string(
+        template, {**facts, "verification": documents.Verification.of(document)}
+    )
+    times, cpu = [], []
+    for _ in range(repeat):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+    return {
+        "raw_first_s": times[0],
+        "raw_s": statistics.median(times[1:] or times),
+        "raw_cpu_s": statistics.median(cpu[1:] or cpu),
+        "raw_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def run_child(workdir: Path, *args: str) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--workdir", str(workdir), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--signers", type=int, default=600)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir")
+    parser.add_argument("--child", choices=["setup", "ours", "raw"])
+    parser.add_argument("--case", choices=["individual", "collective"])
+    parser.add_argument("--ids")
+    options = parser.parse_args()
+
+    if options.child:
+        configure(Path(options.workdir))
+        if options.child == "setup":
+            print(json.dumps(setup(options.signers)))
+        elif options.child == "ours":
+            print(json.dumps(measure_ours(options.case, json.loads(options.ids), options.repeat)))
+        else:
+            print(json.dumps(measure_raw(options.case, json.loads(options.ids), options.repeat)))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="netralitas-bench-") as tmp:
+        workdir = Path(tmp)
+        ids = json.dumps(run_child(workdir, "--child", "setup", "--signers", str(options.signers)))
+        print(f"PDF benchmark: {options.signers} signers, median of {options.repeat} runs")
+        print(
+            f"{'case':<22}{'render':>9}{'1st':>8}{'PAdES':>8}{'size':>10}{'peak':>9}"
+            f"{'raw':>9}{'raw peak':>10}{'ours/raw':>10}{'+PAdES/raw':>12}"
+        )
+        for case in ("individual", "collective"):
+            common = ["--case", case, "--ids", ids, "--repeat", str(options.repeat)]
+            ours = run_child(workdir, "--child", "ours", *common)
+            raw = run_child(workdir, "--child", "raw", *common)
+            label = "individual" if case == "individual" else f"collective ({options.signers})"
+            print(
+                f"{label:<22}{ours['render_s']:>8.2f}s{ours['render_first_s']:>7.2f}s"
+                f"{ours['pades_s']:>7.2f}s{ours['size_bytes'] / 1e6:>8.2f}MB"
+                f"{ours['peak_mb']:>7.0f}MB{raw['raw_s']:>8.2f}s{raw['raw_peak_mb']:>8.0f}MB"
+                f"{ours['render_s'] / raw['raw_s']:>9.2f}x"
+                f"{(ours['render_s'] + ours['pades_s']) / raw['raw_s']:>11.2f}x"
+                f"{ours['render_cpu_s']:>6.2f}/{raw['raw_cpu_s']:.2f}s"
+            )
+            print("  " + json.dumps({"case": case, **ours, **raw}))
+
+
+if __name__ == "__main__":
+    main()
