@@ -6,10 +6,10 @@ The URLs come from the resolver, so a new staff URL cannot escape this sweep.
 import pytest
 from django.urls import get_resolver, reverse
 
-from pledges.models import Event, Signatory
+from pledges.models import Document, Event, Signatory
 from tests.conftest import make_event, make_signatory
 
-OBJECT_KWARGS = {"pk", "signatory_pk"}
+OBJECT_KWARGS = {"pk", "signatory_pk", "document_pk"}
 
 
 def staff_patterns():
@@ -17,15 +17,22 @@ def staff_patterns():
     return [(p.name, set(p.pattern.converters)) for p in resolver.url_patterns]
 
 
-def url_for(name, kwargs_names, event, signatory):
-    values = {"pk": event.pk, "signatory_pk": signatory.pk, "fmt": "csv"}
+def url_for(name, kwargs_names, event, signatory, document):
+    values = {
+        "pk": event.pk,
+        "signatory_pk": signatory.pk,
+        "document_pk": document.pk,
+        "fmt": "csv",
+        "kind": "deklarasi",
+    }
     return reverse(f"staff:{name}", kwargs={key: values[key] for key in kwargs_names})
 
 
 @pytest.fixture
 def foreign(other_unit, gorontalo, template):
     event = make_event(other_unit, gorontalo, template, title="Rahasia Gorontalo")
-    return event, make_signatory(event, "Pejabat Gorontalo")
+    document = Document.objects.create(event=event, kind="daftar_hadir", status="ready")
+    return event, make_signatory(event, "Pejabat Gorontalo"), document
 
 
 def test_every_staff_url_is_in_the_sweep():
@@ -35,16 +42,18 @@ def test_every_staff_url_is_in_the_sweep():
 
 @pytest.mark.parametrize(("name", "kwargs"), staff_patterns())
 def test_other_units_objects_are_not_found(client, staff, foreign, name, kwargs):
-    event, signatory = foreign
+    event, signatory, _document = foreign
     client.force_login(staff)
-    url = url_for(name, kwargs, event, signatory)
+    url = url_for(name, kwargs, *foreign)
     if not kwargs & OBJECT_KWARGS:
         assert client.get(url).status_code == 200
         return
-    assert client.get(url).status_code == 404, url
+    # A POST-only URL answers GET with 405 whatever the id: nothing leaks.
+    assert client.get(url).status_code in (404, 405), url
     assert client.post(url, {"token": "x", "mode": "all"}).status_code == 404, url
     assert Event.objects.filter(pk=event.pk, status="draft").exists()
     assert Signatory.objects.filter(pk=signatory.pk).exists()
+    assert Document.objects.filter(event=event).count() == 1
 
 
 @pytest.mark.parametrize(("name", "kwargs"), staff_patterns())
