@@ -197,3 +197,9 @@ def _isolated_files(settings, tmp_path, dev_cert_dir):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PADES_PKCS12_PATH = ""
     settings.PADES_DEV_CERT_DIR = dev_cert_dir
+
+
+def pytest_collection_modifyitems(items):
+    """Run browser tests last: Playwright's session keeps an asyncio loop running in this
+    thread, and libraries that call asyncio.run() (pyHanko) refuse to run beside it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

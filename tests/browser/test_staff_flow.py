@@ -18,7 +18,7 @@ CSV = (
 
 
 def test_staff_create_an_event_import_a_list_and_see_coverage(
-    live_server, page, staff, pasuruan, tmp_path
+    live_server, page, staff, pasuruan, template, tmp_path
 ):
     page.goto(f"{live_server.url}/")
     page.get_by_label("Nama pengguna").fill("petugas")
