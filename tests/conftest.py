@@ -95,6 +95,11 @@ def superuser(db):
 
 @pytest.fixture
 def template(db):
+    from pledges.pledge_templates import load_shipped_templates
+
+    # A transactional test (live server, real concurrency) ends with a flush
+    # that also removes the templates a data migration ships.
+    load_shipped_templates()
     return PledgeTemplate.objects.get(slug="ikrar-netralitas-asn-pasuruan", is_current=True)
 
 
