@@ -80,8 +80,10 @@ def station_required(view=None, *, page=False):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         station_id = request.session.get(STATION_SESSION_KEY)
+        # The pledge text is needed only by the kiosk page, not by every API call.
         station = (
-            SigningStation.objects.select_related("event", "event__region")
+            SigningStation.objects.select_related("event")
+            .defer("event__frozen_pledge", "event__frozen_pledge_text")
             .filter(pk=station_id)
             .first()
             if isinstance(station_id, int)

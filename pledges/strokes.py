@@ -28,8 +28,9 @@ STROKE_WIDTH = 2.5
 
 
 def _is_number(value) -> bool:
-    # bool is an int in Python; a JSON true is not a coordinate.
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    # Exact types: bool is an int in Python, and a JSON true is not a coordinate.
+    kind = type(value)
+    return kind is int or (kind is float and math.isfinite(value))
 
 
 def _invalid(message, code="strokes_invalid"):
@@ -85,16 +86,18 @@ def validate_strokes(strokes, width, height) -> list[list[dict]]:
 
 
 def _check_point(point, width, height) -> None:
-    if not isinstance(point, dict) or point.keys() != POINT_KEYS:
+    # Runs for every point of every signature: plain comparisons, no generators.
+    if type(point) is not dict or point.keys() != POINT_KEYS:
         raise _invalid(_("Data tanda tangan tidak dikenali."))
-    if not all(_is_number(point[key]) for key in POINT_KEYS):
+    x, y, t, p = point["x"], point["y"], point["t"], point["p"]
+    if not (_is_number(x) and _is_number(y) and _is_number(t) and _is_number(p)):
         raise _invalid(_("Data tanda tangan harus berupa angka."))
     margin_x, margin_y = width * EDGE_TOLERANCE, height * EDGE_TOLERANCE
     if not (
-        -margin_x <= point["x"] <= width + margin_x
-        and -margin_y <= point["y"] <= height + margin_y
-        and 0 <= point["t"] <= MAX_DURATION_MS
-        and 0 <= point["p"] <= 1
+        -margin_x <= x <= width + margin_x
+        and -margin_y <= y <= height + margin_y
+        and 0 <= t <= MAX_DURATION_MS
+        and 0 <= p <= 1
     ):
         raise _invalid(
             _("Titik tanda tangan berada di luar bidang tanda tangan."), code="out_of_range"
