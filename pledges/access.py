@@ -9,6 +9,7 @@ from functools import wraps
 from django.db.models import Q, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pledges import audit
@@ -103,7 +104,8 @@ def station_required(view=None, *, page=False):
         except PledgeError as error:
             return station_refusal(request, error, page=page)
         request.station = station
-        with audit.acting_as(None, station):
+        # Signers read Indonesian whatever language the tablet's browser asks for.
+        with audit.acting_as(None, station), translation.override("id"):
             return view(request, station, *args, **kwargs)
 
     return wrapper
@@ -118,4 +120,5 @@ def station_refusal(request, error: PledgeError, status=403, page=True):
     """The tablet's answer to a refused request: a full-screen page or JSON."""
     if not page:
         return JsonResponse({"error": error.message, "code": error.code}, status=status)
-    return render(request, "pledges/kiosk/refused.html", {"error": error}, status=status)
+    with translation.override("id"):
+        return render(request, "pledges/kiosk/refused.html", {"error": error}, status=status)

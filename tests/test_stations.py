@@ -9,7 +9,6 @@ from pledges.errors import PledgeError
 from pledges.events import close_event
 from pledges.models import SigningStation
 from pledges.signing import authenticate_station, open_station, revoke_station
-from tests.conftest import make_strokes
 
 
 def stations_url(event):
@@ -106,6 +105,11 @@ def test_link_binds_the_tablet_and_leaves_no_token_in_the_url(client, open_event
     assert "Menghindari konflik kepentingan." in html
 
 
+def test_kiosk_speaks_indonesian_whatever_the_browser_asks(kiosk):
+    html = kiosk.get("/meja/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Senin, 23 September 2024" in html
+
+
 def test_unknown_token_is_refused_with_a_clear_page(client, open_event):
     response = client.get("/meja/tokenyangsalah123/")
     assert response.status_code == 404
@@ -155,24 +159,10 @@ def test_service_worker_is_served_with_kiosk_scope(kiosk):
     assert response["Service-Worker-Allowed"] == "/meja/"
 
 
-def test_signed_strokes_count_on_station_row(client, staff, kiosk, signatory):
-    import json
-    import uuid
+def test_signatures_taken_are_counted_on_the_station_row(client, staff, kiosk, signatory):
+    from tests.test_signing import post, submission
 
-    kiosk.post(
-        "/meja/api/tanda-tangan/",
-        json.dumps(
-            {
-                "idempotency_key": str(uuid.uuid4()),
-                "signatory_id": signatory.pk,
-                "strokes": make_strokes(),
-                "pledge_sha256": signatory.event.frozen_pledge_sha256,
-                "canvas_width": 800,
-                "canvas_height": 320,
-            }
-        ),
-        content_type="application/json",
-    )
+    assert post(kiosk, submission(signatory)).status_code == 200
     client.force_login(staff)
     html = client.get(stations_url(signatory.event)).content.decode()
     assert re.search(r'<td class="text-end">1</td>', html)
