@@ -37,7 +37,9 @@ function shellFromNetwork(request) {
       return response;
     })
     .catch(() =>
-      caches.match(request.url).then((cached) => cached || caches.match(new URL("./", self.location).href)),
+      caches
+        .match(request.url, { ignoreVary: true })
+        .then((cached) => cached || caches.match(new URL("./", self.location).href, { ignoreVary: true })),
     );
 }
 
