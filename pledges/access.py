@@ -4,10 +4,18 @@ A staff user sees the events of their own Bawaslu unit and of the units
 below it; a superuser sees everything; anyone else sees nothing.
 """
 
-from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
+from functools import wraps
 
-from pledges.models import BawasluUnit, Event
+from django.db.models import Q, QuerySet
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from pledges import audit
+from pledges.errors import PledgeError
+from pledges.models import BawasluUnit, Event, SigningStation
+from pledges.signing import check_station_usable, note_station_contact
 
 
 def _unit_subtree(unit_id: int, prefix: str = "") -> Q:
@@ -55,3 +63,75 @@ def unit_for_new_events(user) -> BawasluUnit | None:
     if not user.is_active or not user.is_staff or user.unit_id is None:
         return None
     return user.unit
+
+
+# --- Signing stations (tablets) ---------------------------------------------
+
+STATION_SESSION_KEY = "signing_station_id"
+PENDING_HEADER = "X-Pending-Signatures"
+
+
+def bind_station(request, station) -> None:
+    """Make this browser the tablet of `station`.
+
+    The session is emptied first: a tablet must never also carry a staff
+    login, and a fresh session key resists session fixation.
+    """
+    request.session.flush()
+    request.session[STATION_SESSION_KEY] = station.pk
+
+
+def station_required(view=None, *, page=False):
+    """Run `view(request, station, ...)` for the station bound to this browser.
+
+    Refuses a browser without a station, a revoked station and an event that
+    is not open: as an Indonesian page when `page`, else as JSON (the kiosk's
+    API calls). Notes the tablet's contact and pending count on the way.
+    """
+    if view is None:
+        return lambda view: station_required(view, page=page)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        station_id = request.session.get(STATION_SESSION_KEY)
+        # The pledge text is needed only by the kiosk page, not by every API call.
+        station = (
+            SigningStation.objects.select_related("event")
+            .defer("event__frozen_pledge", "event__frozen_pledge_text")
+            .filter(pk=station_id)
+            .first()
+            if isinstance(station_id, int)
+            else None
+        )
+        try:
+            if station is None:
+                raise PledgeError(
+                    _(
+                        "Tablet ini belum terhubung ke meja tanda tangan. "
+                        "Pindai kode QR atau buka tautan meja dari petugas."
+                    ),
+                    code="no_station",
+                )
+            note_station_contact(station, _reported_pending(request))
+            check_station_usable(station)
+        except PledgeError as error:
+            return station_refusal(request, error, page=page)
+        request.station = station
+        # Signers read Indonesian whatever language the tablet's browser asks for.
+        with audit.acting_as(None, station), translation.override("id"):
+            return view(request, station, *args, **kwargs)
+
+    return wrapper
+
+
+def _reported_pending(request) -> int | None:
+    value = request.headers.get(PENDING_HEADER, "")
+    return int(value) if value.isdigit() and len(value) < 7 else None
+
+
+def station_refusal(request, error: PledgeError, status=403, page=True):
+    """The tablet's answer to a refused request: a full-screen page or JSON."""
+    if not page:
+        return JsonResponse({"error": error.message, "code": error.code}, status=status)
+    with translation.override("id"):
+        return render(request, "pledges/kiosk/refused.html", {"error": error}, status=status)

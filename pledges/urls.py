@@ -1,6 +1,14 @@
 from django.urls import include, path, register_converter
 
-from pledges.views import documents, public, staff, staff_reports, staff_signatories
+from pledges.views import (
+    documents,
+    kiosk,
+    public,
+    staff,
+    staff_reports,
+    staff_signatories,
+    stations,
+)
 
 
 class SpreadsheetFormat:
@@ -54,6 +62,14 @@ staff_patterns = [
     path("kegiatan/<int:pk>/progres/langsung/", staff_reports.progress_live, name="progress_live"),
     path("kegiatan/<int:pk>/ekspor.<sheet:fmt>", staff_reports.export, name="export"),
     path("rekap/", staff_reports.national, name="national"),
+    # Signing stations
+    path("kegiatan/<int:pk>/meja/", stations.stations, name="stations"),
+    path("kegiatan/<int:pk>/meja/buka/", stations.station_open, name="station_open"),
+    path(
+        "kegiatan/<int:pk>/meja/<int:station_pk>/cabut/",
+        stations.station_revoke,
+        name="station_revoke",
+    ),
     # Documents
     path("kegiatan/<int:pk>/dokumen/", documents.event_documents, name="event_documents"),
     path("kegiatan/<int:pk>/dokumen/status/", documents.documents_status, name="documents_status"),
@@ -80,11 +96,23 @@ staff_patterns = [
     ),
 ]
 
+# The tablet's URLs carry no event id: the station bound to the session decides.
+kiosk_patterns = [
+    path("", kiosk.home, name="home"),
+    path("sw.js", kiosk.service_worker, name="service_worker"),
+    path("api/penanda-tangan/", kiosk.signatories, name="signatories"),
+    path("api/daftar/", kiosk.walk_in, name="walk_in"),
+    path("api/tanda-tangan/", kiosk.sign, name="sign"),
+    path("api/status/", kiosk.status, name="status"),
+    path("<slug:token>/", kiosk.bind, name="bind"),
+]
+
 public_patterns = [
     path("verifikasi/<str:code>/", public.verify, name="verify"),
 ]
 
 urlpatterns = [
+    path("meja/", include((kiosk_patterns, "kiosk"))),
     path("", include((public_patterns, "public"))),
     path("", include((staff_patterns, "staff"))),
 ]

@@ -1,0 +1,155 @@
+"""Pen strokes from the signature pad: validated numbers in, one compact SVG path out.
+
+A signature arrives as a list of strokes, each a list of points
+``{"x": .., "y": .., "t": .., "p": ..}`` in CSS pixels of the pad's canvas
+(``t`` in milliseconds since the first point, ``p`` the pen pressure 0..1).
+The numbers are the evidence and are stored as given; the SVG is drawn here
+from them and never taken from the client. One path per signature with
+rounded coordinates keeps PDFs of hundreds of signatures fast (DESIGN.md).
+"""
+
+import math
+
+from django.utils.translation import gettext as _
+
+from pledges.errors import PledgeError
+
+MAX_STROKES = 200
+MAX_POINTS = 5000
+MIN_CANVAS, MAX_CANVAS = 100, 4000
+# signature_pad keeps tracking a pen that slides past the canvas edge.
+EDGE_TOLERANCE = 0.1
+MAX_DURATION_MS = 15 * 60 * 1000
+# Less ink than this is a tap or a dot, not a signature.
+MIN_INK_LENGTH = 60
+MIN_INK_EXTENT = 30
+POINT_KEYS = frozenset({"x", "y", "t", "p"})
+STROKE_WIDTH = 2.5
+
+
+def _is_number(value) -> bool:
+    # Exact types: bool is an int in Python, and a JSON true is not a coordinate.
+    kind = type(value)
+    return kind is int or (kind is float and math.isfinite(value))
+
+
+def _invalid(message, code="strokes_invalid"):
+    return PledgeError(message, code=code)
+
+
+def validate_canvas_size(width, height) -> tuple[int | float, int | float]:
+    """Check the pad's canvas size (CSS pixels); raise PledgeError(code="canvas_size")."""
+    if not (_is_number(width) and _is_number(height)) or not (
+        MIN_CANVAS <= width <= MAX_CANVAS and MIN_CANVAS <= height <= MAX_CANVAS
+    ):
+        raise _invalid(_("Ukuran bidang tanda tangan tidak sah."), code="canvas_size")
+    return width, height
+
+
+def validate_strokes(strokes, width, height) -> list[list[dict]]:
+    """Return `strokes` unchanged if they are a plausible signature on a `width`×`height` pad.
+
+    Raises PledgeError with code "canvas_size", "strokes_invalid" (shape or
+    types), "strokes_empty", "too_many_strokes", "too_many_points",
+    "out_of_range" or "too_little_ink".
+    """
+    width, height = validate_canvas_size(width, height)
+    if not isinstance(strokes, list):
+        raise _invalid(_("Data tanda tangan tidak dikenali."))
+    if not strokes or not any(isinstance(stroke, list) and stroke for stroke in strokes):
+        raise _invalid(_("Tanda tangan masih kosong."), code="strokes_empty")
+    if len(strokes) > MAX_STROKES:
+        raise _invalid(
+            _("Tanda tangan terdiri dari terlalu banyak goresan (paling banyak %(max)d).")
+            % {"max": MAX_STROKES},
+            code="too_many_strokes",
+        )
+    total_points = 0
+    for stroke in strokes:
+        if not isinstance(stroke, list) or not stroke:
+            raise _invalid(_("Data tanda tangan tidak dikenali."))
+        total_points += len(stroke)
+        if total_points > MAX_POINTS:
+            raise _invalid(
+                _("Tanda tangan terdiri dari terlalu banyak titik (paling banyak %(max)d).")
+                % {"max": MAX_POINTS},
+                code="too_many_points",
+            )
+        for point in stroke:
+            _check_point(point, width, height)
+    if not has_enough_ink(strokes):
+        raise _invalid(
+            _("Tanda tangan terlalu kecil atau hanya titik. Silakan tanda tangan sekali lagi."),
+            code="too_little_ink",
+        )
+    return strokes
+
+
+def _check_point(point, width, height) -> None:
+    # Runs for every point of every signature: plain comparisons, no generators.
+    if type(point) is not dict or point.keys() != POINT_KEYS:
+        raise _invalid(_("Data tanda tangan tidak dikenali."))
+    x, y, t, p = point["x"], point["y"], point["t"], point["p"]
+    if not (_is_number(x) and _is_number(y) and _is_number(t) and _is_number(p)):
+        raise _invalid(_("Data tanda tangan harus berupa angka."))
+    margin_x, margin_y = width * EDGE_TOLERANCE, height * EDGE_TOLERANCE
+    if not (
+        -margin_x <= x <= width + margin_x
+        and -margin_y <= y <= height + margin_y
+        and 0 <= t <= MAX_DURATION_MS
+        and 0 <= p <= 1
+    ):
+        raise _invalid(
+            _("Titik tanda tangan berada di luar bidang tanda tangan."), code="out_of_range"
+        )
+
+
+def has_enough_ink(strokes) -> bool:
+    """Whether the strokes draw enough line, spread wide or tall enough, to be a signature."""
+    length = 0.0
+    xs, ys = [], []
+    for stroke in strokes:
+        for previous, point in zip(stroke, stroke[1:], strict=False):
+            length += math.hypot(point["x"] - previous["x"], point["y"] - previous["y"])
+        xs.extend(point["x"] for point in stroke)
+        ys.extend(point["y"] for point in stroke)
+    extent = max(max(xs) - min(xs), max(ys) - min(ys))
+    return length >= MIN_INK_LENGTH and extent >= MIN_INK_EXTENT
+
+
+def render_svg(strokes) -> str:
+    """One SVG with one path drawing every stroke, coordinates rounded to whole pixels.
+
+    The view box is the ink's bounding box plus the pen's width, so the
+    signature fills whatever box a PDF gives it.
+    """
+    commands = []
+    xs, ys = [], []
+    for stroke in strokes:
+        points = [(round(point["x"]), round(point["y"])) for point in stroke]
+        xs.extend(x for x, _y in points)
+        ys.extend(y for _x, y in points)
+        commands.append(_stroke_path(points))
+    pad = math.ceil(STROKE_WIDTH)
+    left, top = min(xs) - pad, min(ys) - pad
+    box_width, box_height = max(xs) - left + pad, max(ys) - top + pad
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} {box_width} '
+        f'{box_height}"><path fill="none" stroke="#000" stroke-width="{STROKE_WIDTH}" '
+        f'stroke-linecap="round" stroke-linejoin="round" d="{"".join(commands)}"/></svg>'
+    )
+
+
+def _stroke_path(points) -> str:
+    # Relative moves after the first point: short numbers, short path.
+    x, y = points[0]
+    parts = [f"M{x} {y}"]
+    for next_x, next_y in points[1:]:
+        if (next_x, next_y) == (x, y):
+            continue
+        parts.append(f"l{next_x - x} {next_y - y}")
+        x, y = next_x, next_y
+    if len(parts) == 1:
+        # A dot: a zero-length line shows as a round dot with round caps.
+        parts.append("h0")
+    return "".join(parts)

@@ -1,0 +1,184 @@
+"""The tablet in a real browser: Debian's Chromium, tablet-sized, with touch."""
+
+import time
+
+import pytest
+
+from pledges.models import Signature
+from pledges.signing import open_station
+from tests.conftest import make_signatory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+LANDSCAPE = {"width": 1280, "height": 800}
+PORTRAIT = {"width": 800, "height": 1280}
+
+
+@pytest.fixture
+def tablet(browser):
+    context = browser.new_context(
+        viewport=LANDSCAPE, has_touch=True, locale="id-ID", timezone_id="Asia/Jakarta"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def bind(tablet, live_server, event, label="Meja 1"):
+    station, token = open_station(event, label)
+    tablet.goto(f"{live_server.url}/meja/{token}/")
+    tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    return station
+
+
+def draw(tablet, start=(0.1, 0.3), end=(0.6, 0.7), steps=24):
+    pad = tablet.locator("#signature-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    x0, y0 = box["x"] + box["width"] * start[0], box["y"] + box["height"] * start[1]
+    x1, y1 = box["x"] + box["width"] * end[0], box["y"] + box["height"] * end[1]
+    tablet.mouse.move(x0, y0)
+    tablet.mouse.down()
+    for step in range(1, steps + 1):
+        wave = 25 if step % 2 else -25
+        tablet.mouse.move(
+            x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps + wave, steps=2
+        )
+    tablet.mouse.up()
+
+
+def sign_as(tablet, name_query, name):
+    tablet.locator("#search-input").fill(name_query)
+    tablet.get_by_role("button", name=name).click()
+    tablet.get_by_role("heading", name="Apakah ini Anda?").wait_for()
+    tablet.get_by_role("button", name="Ya, ini saya").click()
+    draw(tablet)
+    tablet.locator("#agree").check()
+    tablet.get_by_role("button", name="Lanjut").click()
+    tablet.get_by_role("button", name="Ya, kirim").click()
+    tablet.get_by_role("heading", name=f"Terima kasih, {name}").wait_for()
+
+
+def wait_for_signatures(count, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Signature.objects.count() >= count:
+            break
+        time.sleep(0.2)
+    return Signature.objects.count()
+
+
+def test_official_finds_name_reads_pledge_signs_and_is_stored(tablet, live_server, open_event):
+    signatory = make_signatory(open_event)
+    station = bind(tablet, live_server, open_event)
+    tablet.locator("#search-input").fill("rudi")
+    tablet.get_by_role("button", name="Rudiyanto").click()
+    assert (
+        tablet.locator("#screen-confirm [data-field=position]").inner_text() == "Sekretaris Daerah"
+    )
+    tablet.get_by_role("button", name="Ya, ini saya").click()
+    assert tablet.get_by_text("Menghindari konflik kepentingan.").is_visible()
+    assert tablet.locator(".kiosk-pledge ol li").count() == 4
+
+    # An empty pad is refused on the tablet itself.
+    tablet.locator("#agree").check()
+    tablet.get_by_role("button", name="Lanjut").click()
+    assert tablet.get_by_text("Tanda tangan masih kosong").is_visible()
+
+    draw(tablet)
+    tablet.get_by_role("button", name="Lanjut").click()
+    tablet.get_by_role("button", name="Ya, kirim").click()
+    tablet.get_by_text("Tanda tangan Anda sudah tersimpan.").wait_for()
+
+    assert wait_for_signatures(1) == 1
+    signature = Signature.objects.get()
+    assert signature.signatory == signatory
+    assert signature.station == station
+    assert len(signature.strokes) == 1 and len(signature.strokes[0]) > 10
+    assert signature.svg.count("<path") == 1
+    assert "Chrome" in signature.user_agent
+    # The tablet goes back to the search by itself, and the signer is gone from it.
+    tablet.get_by_role("heading", name="Selamat datang").wait_for(timeout=15_000)
+    tablet.locator("#search-input").fill("rudi")
+    tablet.get_by_text("Nama tidak ditemukan").wait_for()
+
+
+def test_turning_the_tablet_keeps_a_half_drawn_signature(tablet, live_server, open_event):
+    make_signatory(open_event)
+    bind(tablet, live_server, open_event)
+    tablet.locator("#search-input").fill("Rudi")
+    tablet.get_by_role("button", name="Rudiyanto").click()
+    tablet.get_by_role("button", name="Ya, ini saya").click()
+    draw(tablet, start=(0.1, 0.2), end=(0.9, 0.8))
+    wide = tablet.locator("#signature-pad").bounding_box()["width"]
+    tablet.set_viewport_size(PORTRAIT)
+    narrow = tablet.locator("#signature-pad").bounding_box()
+    assert narrow["width"] < wide
+    draw(tablet, start=(0.2, 0.5), end=(0.5, 0.6), steps=10)
+    tablet.locator("#agree").check()
+    tablet.get_by_role("button", name="Lanjut").click()
+    tablet.get_by_role("button", name="Ya, kirim").click()
+    tablet.get_by_text("Tanda tangan Anda sudah tersimpan.").wait_for()
+
+    assert wait_for_signatures(1) == 1
+    strokes = Signature.objects.get().strokes
+    assert len(strokes) == 2, "the stroke drawn before turning is kept"
+    # Scaled evenly into the narrower pad, not cut off at its edge.
+    assert max(point["x"] for point in strokes[0]) <= narrow["width"]
+    assert max(point["x"] for point in strokes[0]) > narrow["width"] * 0.7
+
+
+def test_offline_signatures_wait_on_the_tablet_and_arrive_exactly_once(
+    tablet, live_server, open_event
+):
+    make_signatory(open_event, "Rudiyanto")
+    make_signatory(open_event, "Siti Aminah", nip="")
+    make_signatory(open_event, "Bambang Sutrisno", nip="")
+    station = bind(tablet, live_server, open_event)
+    # The list kept for searching by name while offline.
+    tablet.wait_for_function(
+        f"localStorage.getItem('netralitas.signatories.{station.pk}') !== null"
+    )
+    context = tablet.context
+
+    context.set_offline(True)
+    sign_as(tablet, "rudi", "Rudiyanto")
+    assert tablet.get_by_text("akan terkirim otomatis").is_visible()
+    tablet.get_by_role("button", name="Selesai").click()
+    sign_as(tablet, "siti", "Siti Aminah")
+    assert tablet.locator("#queue-status").inner_text() == "2 tanda tangan menunggu dikirim"
+    # Signed people are no longer offered while their signatures wait.
+    tablet.get_by_role("button", name="Selesai").click()
+    tablet.locator("#search-input").fill("rudi")
+    tablet.get_by_text("Nama tidak ditemukan").wait_for()
+    assert Signature.objects.count() == 0
+
+    context.set_offline(False)
+    assert wait_for_signatures(2) == 2
+    tablet.locator("#queue-status").wait_for(state="hidden", timeout=15_000)
+    time.sleep(1)
+    assert Signature.objects.count() == 2
+    assert sorted(Signature.objects.values_list("signatory__full_name", flat=True)) == [
+        "Rudiyanto",
+        "Siti Aminah",
+    ]
+
+
+def test_kiosk_page_loads_from_the_service_worker_cache_when_offline(
+    tablet, live_server, open_event
+):
+    make_signatory(open_event)
+    bind(tablet, live_server, open_event)
+    tablet.wait_for_function("navigator.serviceWorker.controller !== null")
+    tablet.wait_for_function(
+        "caches.match(location.href).then((hit) => !!hit)", polling=200, timeout=10_000
+    )
+    tablet.context.set_offline(True)
+    tablet.goto(f"{live_server.url}/meja/")
+    tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    tablet.locator("#search-input").fill("rudi")
+    tablet.get_by_role("button", name="Rudiyanto").wait_for()
