@@ -203,3 +203,42 @@ def pytest_collection_modifyitems(items):
     """Run browser tests last: Playwright's session keeps an asyncio loop running in this
     thread, and libraries that call asyncio.run() (pyHanko) refuse to run beside it."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# --- Signing stations ----------------------------------------------------------
+
+
+def make_strokes(x=20, y=30, width=300, points=40):
+    """A plausible signature: one wavy stroke `width` pixels wide."""
+    step = width / (points - 1)
+    return [
+        [
+            {"x": x + i * step, "y": y + (15 if i % 2 else 0), "t": i * 16, "p": 0.5}
+            for i in range(points)
+        ]
+    ]
+
+
+@pytest.fixture
+def station(open_event, staff):
+    from pledges.signing import open_station
+
+    station, _token = open_station(open_event, "Meja 1", staff)
+    return station
+
+
+def bind_client(client, event, label="Meja 1"):
+    """Open a station for `event` and bind `client` to it through its link."""
+    from pledges.signing import open_station
+
+    station, token = open_station(event, label)
+    response = client.get(f"/meja/{token}/")
+    assert response.status_code == 302
+    return station
+
+
+@pytest.fixture
+def kiosk(client, open_event):
+    """A test client bound to a fresh station of `open_event`, as a tablet is."""
+    client.station = bind_client(client, open_event)
+    return client

@@ -6,10 +6,10 @@ The URLs come from the resolver, so a new staff URL cannot escape this sweep.
 import pytest
 from django.urls import get_resolver, reverse
 
-from pledges.models import Document, Event, Signatory
+from pledges.models import Document, Event, Signatory, SigningStation
 from tests.conftest import make_event, make_signatory
 
-OBJECT_KWARGS = {"pk", "signatory_pk", "document_pk"}
+OBJECT_KWARGS = {"pk", "signatory_pk", "document_pk", "station_pk"}
 
 
 def staff_patterns():
@@ -17,8 +17,9 @@ def staff_patterns():
     return [(p.name, set(p.pattern.converters)) for p in resolver.url_patterns]
 
 
-def url_for(name, kwargs_names, event, signatory, document):
+def url_for(name, kwargs_names, event, signatory, document, station):
     values = {
+        "station_pk": station.pk,
         "pk": event.pk,
         "signatory_pk": signatory.pk,
         "document_pk": document.pk,
@@ -32,7 +33,9 @@ def url_for(name, kwargs_names, event, signatory, document):
 def foreign(other_unit, gorontalo, template):
     event = make_event(other_unit, gorontalo, template, title="Rahasia Gorontalo")
     document = Document.objects.create(event=event, kind="daftar_hadir", status="ready")
-    return event, make_signatory(event, "Pejabat Gorontalo"), document
+    # Made directly: the domain opens stations only for open events, and this one stays a draft.
+    station = SigningStation.objects.create(event=event, label="Meja", token_sha256="0" * 64)
+    return event, make_signatory(event, "Pejabat Gorontalo"), document, station
 
 
 def test_every_staff_url_is_in_the_sweep():
@@ -42,7 +45,7 @@ def test_every_staff_url_is_in_the_sweep():
 
 @pytest.mark.parametrize(("name", "kwargs"), staff_patterns())
 def test_other_units_objects_are_not_found(client, staff, foreign, name, kwargs):
-    event, signatory, _document = foreign
+    event, signatory, _document, station = foreign
     client.force_login(staff)
     url = url_for(name, kwargs, *foreign)
     if not kwargs & OBJECT_KWARGS:
@@ -54,6 +57,8 @@ def test_other_units_objects_are_not_found(client, staff, foreign, name, kwargs)
     assert Event.objects.filter(pk=event.pk, status="draft").exists()
     assert Signatory.objects.filter(pk=signatory.pk).exists()
     assert Document.objects.filter(event=event).count() == 1
+    station.refresh_from_db()
+    assert station.revoked_at is None
 
 
 @pytest.mark.parametrize(("name", "kwargs"), staff_patterns())
