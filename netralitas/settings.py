@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pledges.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pledges.audit.AuditActorMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -247,6 +249,11 @@ CACHES = {
     }
 }
 RATELIMIT_VIEW = "pledges.views.errors.rate_limited"
+# Per tablet: search-as-you-type and a queue of offline signatures flushed at once
+# stay far below these; a runaway script does not.
+KIOSK_SEARCH_RATE = env_str("KIOSK_SEARCH_RATE", "240/m")
+KIOSK_SIGN_RATE = env_str("KIOSK_SIGN_RATE", "120/m")
+VERIFY_UPLOAD_RATE = env_str("VERIFY_UPLOAD_RATE", "20/m")  # per client address
 # LocMemCache is per process: fine for one development server, never used in production.
 SILENCED_SYSTEM_CHECKS = [] if PRODUCTION else ["django_ratelimit.W001"]
 
@@ -256,7 +263,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1 if PRODUCTION else 0)
+# Reverse proxies in front of gunicorn; TrustedProxyMiddleware sets REMOTE_ADDR from them.
+PROXY_COUNT = env_int("PROXY_COUNT", 1 if PRODUCTION else 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Content-Security-Policy: scripts and styles only from this site, no inline
 # script anywhere (staff pages, kiosk and admin keep their JS in files).

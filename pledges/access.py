@@ -6,6 +6,7 @@ below it; a superuser sees everything; anyone else sees nothing.
 
 from functools import wraps
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -122,6 +123,16 @@ def station_required(view=None, *, page=False):
             return view(request, station, *args, **kwargs)
 
     return wrapper
+
+
+def rate_from_setting(name: str):
+    """A django-ratelimit rate read from settings when a request comes (so it can change)."""
+    return lambda group, request: getattr(settings, name)
+
+
+def station_rate_key(group, request) -> str:
+    """Rate limits count per tablet: a venue's tablets often share one public address."""
+    return f"station:{request.session.get(STATION_SESSION_KEY)}"
 
 
 def _reported_pending(request) -> int | None:

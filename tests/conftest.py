@@ -242,3 +242,11 @@ def kiosk(client, open_event):
     """A test client bound to a fresh station of `open_event`, as a tablet is."""
     client.station = bind_client(client, open_event)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

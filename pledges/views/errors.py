@@ -4,9 +4,8 @@ from django.shortcuts import render
 def rate_limited(request, exception=None):
     """Answer a request refused by a rate limit (django-ratelimit) with 429 in Indonesian."""
     message = "Terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar, lalu coba lagi."
-    if request.headers.get("Accept", "").startswith("application/json") or (
-        request.content_type == "application/json"
-    ):
+    match = request.resolver_match
+    if (match and match.namespace == "kiosk") or request.content_type == "application/json":
         from django.http import JsonResponse
 
         return JsonResponse({"error": message, "code": "rate_limited"}, status=429)

@@ -15,8 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
 
-from pledges.access import bind_station, station_refusal, station_required
+from pledges.access import (
+    bind_station,
+    rate_from_setting,
+    station_rate_key,
+    station_refusal,
+    station_required,
+)
 from pledges.errors import PledgeError
 from pledges.models import Signatory
 from pledges.nip import mask_nip
@@ -75,6 +82,7 @@ def home(request, station):
 
 
 @require_GET
+@ratelimit(key=station_rate_key, rate=rate_from_setting("KIOSK_SEARCH_RATE"), block=True)
 @station_required
 def signatories(request, station):
     """Unsigned signatories of the station's event; all of them, or those matching `q`."""
@@ -94,6 +102,7 @@ def status(request, station):
 
 
 @require_POST
+@ratelimit(key=station_rate_key, rate=rate_from_setting("KIOSK_SIGN_RATE"), block=True)
 @station_required
 def walk_in(request, station):
     data, refusal = _json_body(request)
@@ -107,6 +116,7 @@ def walk_in(request, station):
 
 
 @require_POST
+@ratelimit(key=station_rate_key, rate=rate_from_setting("KIOSK_SIGN_RATE"), block=True)
 @station_required
 def sign(request, station):
     data, refusal = _json_body(request)

@@ -6,8 +6,10 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from pledges import sealing
+from pledges.access import rate_from_setting
 from pledges.dates import clock_time, long_date
 from pledges.errors import PledgeError
 from pledges.models import Document
@@ -33,6 +35,7 @@ class CheckPdfForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=rate_from_setting("VERIFY_UPLOAD_RATE"), method="POST", block=True)
 def verify(request, code):
     document = (
         Document.objects.filter(verification_code=code.upper(), status=Document.Status.READY)
