@@ -80,7 +80,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,6 +142,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# Every page is in Bahasa Indonesia whatever the browser asks for: our own
+# strings have no English catalogue yet, and a page mixing Django's English
+# ("Monday") with our Indonesian would be worse than either. English stays
+# listed so adding LocaleMiddleware and a catalogue is all it takes.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

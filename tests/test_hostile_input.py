@@ -53,3 +53,78 @@ def test_any_rows_are_imported_entirely_or_not_at_all(event, rows, only_valid):
             assert saved == len(raw)
     finally:
         Signatory.objects.filter(event=event).delete()
+
+
+json_scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), text)
+json_value = st.recursive(
+    json_scalar,
+    lambda children: (
+        st.lists(children, max_size=5)
+        | st.dictionaries(st.sampled_from(["x", "y", "t", "p", "q", "<svg>"]), children, max_size=5)
+    ),
+    max_leaves=40,
+)
+point = st.fixed_dictionaries(
+    {
+        "x": st.one_of(st.floats(-100, 1000), st.integers(-100, 1000), text),
+        "y": st.one_of(st.floats(-100, 500), st.integers(-100, 500)),
+        "t": st.integers(-10, 10**7),
+        "p": st.floats(0, 1),
+    }
+)
+strokes = st.one_of(json_value, st.lists(st.lists(point, max_size=30), max_size=6))
+
+
+@EXAMPLES
+@given(strokes=strokes, width=json_scalar, height=json_scalar)
+def test_any_strokes_are_accepted_and_drawn_or_refused_clearly(strokes, width, height):
+    from pledges.strokes import render_svg, validate_strokes
+
+    try:
+        valid = validate_strokes(strokes, width, height)
+    except PledgeError as error:
+        assert error.message and error.code
+    else:
+        svg = render_svg(valid)
+        assert svg.startswith("<svg") and "<script" not in svg and "on" not in svg.split(">")[0]
+
+
+@EXAMPLES
+@given(body=st.one_of(json_value, st.binary(max_size=500)))
+def test_the_sign_api_never_fails_with_500_and_stores_only_whole_signatures(kiosk, body, settings):
+    import json
+
+    settings.KIOSK_SIGN_RATE = "100000/m"
+    from pledges.models import Signature
+
+    raw = body if isinstance(body, bytes) else json.dumps(body)
+    response = kiosk.post("/meja/api/tanda-tangan/", raw, content_type="application/json")
+    assert response.status_code < 500
+    if response.status_code != 200:
+        assert response.json()["error"]
+    assert Signature.objects.count() == (1 if response.status_code == 200 else 0)
+
+
+@EXAMPLES
+@given(content=st.binary(max_size=4000), name=text)
+def test_any_upload_to_the_verification_page_gets_a_clear_answer(
+    client, signatory, content, name, settings
+):
+    settings.VERIFY_UPLOAD_RATE = "100000/m"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pledges import documents
+    from pledges.models import Document
+    from tests.conftest import make_signature
+
+    if not Document.objects.exists():
+        make_signature(signatory)
+        documents.make_document(signatory.event, Document.Kind.PAKTA_INTEGRITAS, signatory)
+    document = Document.objects.get()
+    upload = SimpleUploadedFile(name or "x", content, content_type="application/pdf")
+    response = client.post(document.get_absolute_url(), {"pdf": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    answers = ("Tidak cocok", "Cocok.", "Pilih berkas PDF", "Berkas yang diunggah kosong")
+    assert any(answer in page for answer in answers)
+    assert Document.objects.count() == 1

@@ -227,3 +227,10 @@ def test_home_pages_through_many_events_with_their_counts(logged_in, unit, pasur
     assert "1 / 2" in first  # signed / registered of the closed event
     second = logged_in.get(reverse("staff:home"), {"page": 2}).content.decode()
     assert "Apel 05" in second and "Apel 30" not in second
+
+
+def test_pages_stay_indonesian_for_an_english_browser(logged_in, event):
+    page = logged_in.get(
+        reverse("staff:event", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
+    assert "Senin, 23 September 2024" in page and "Monday" not in page
