@@ -56,3 +56,29 @@ def test_staff_pages_and_admin_run_without_csp_refusals(live_server, page, super
         assert re.search(r"script-src 'self'(;|$)", response.headers["content-security-policy"])
         page.wait_for_load_state("networkidle")
     assert refusals == []
+
+
+def test_kiosk_and_public_verification_run_without_csp_refusals(
+    live_server, page, open_event, staff
+):
+    from pledges import documents
+    from pledges.models import Document
+    from pledges.signing import open_station
+
+    signed = make_signatory(open_event, "Sudah Tanda Tangan", nip="")
+    make_signature(signed)
+    make_signatory(open_event, "Belum Tanda Tangan", nip="")
+    document = documents.make_document(open_event, Document.Kind.PAKTA_INTEGRITAS, signed)
+    _station, token = open_station(open_event, "Meja 1", staff)
+    refusals = watch_for_refusals(page)
+
+    page.goto(f"{live_server.url}/meja/{token}/")
+    page.get_by_role("heading", name="Selamat datang").wait_for()
+    page.locator("#search-input").fill("Belum")
+    page.get_by_role("button", name="Belum Tanda Tangan").wait_for()
+    # The kiosk lists only who has not signed yet.
+    assert page.get_by_role("button", name="Sudah Tanda Tangan").count() == 0
+    page.goto(f"{live_server.url}{document.get_absolute_url()}")
+    page.wait_for_load_state("networkidle")
+
+    assert refusals == []
