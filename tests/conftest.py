@@ -1,5 +1,9 @@
+import os
+import subprocess
+import sys
 import uuid
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +20,22 @@ from pledges.models import (
 )
 
 VALID_NIP = "198005122005011002"
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    """Run manage.py in a subprocess; `env` adds variables, or removes those given as None."""
+    environment = {**os.environ, **env}
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
+    environment = {key: value for key, value in environment.items() if value is not None}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def make_region(code, name):

@@ -1,9 +1,7 @@
 """Backup and restore drill: everything restored into a fresh database still verifies."""
 
 import hashlib
-import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from pledges.models import Document
-from tests.conftest import make_signatory, make_signature
+from tests.conftest import make_signatory, make_signature, run_manage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,15 +32,7 @@ def fresh_database_url(tmp_path):
 
 
 def manage(*args, database_url, media_root):
-    env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root)}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_manage(*args, DATABASE_URL=database_url, MEDIA_ROOT=str(media_root))
 
 
 @pytest.mark.django_db(transaction=True)

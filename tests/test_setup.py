@@ -1,40 +1,23 @@
 """The newcomer's path: settings for both modes, the demo data of `make run`."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pledges.models import BawasluUnit, Event, User
+from tests.conftest import run_manage
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def run_manage(*args, **env):
-    environment = {**os.environ, **env}
-    environment.pop("DATABASE_URL", None)
-    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def production_manage(*args, **env):
+    return run_manage(*args, DJANGO_ENV="production", DATABASE_URL=None, **env)
 
 
 def test_production_settings_pass_check_deploy():
-    result = run_manage(
+    result = production_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_ENV="production",
         SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
         ALLOWED_HOSTS="netralitas.example.go.id",
     )
@@ -43,8 +26,8 @@ def test_production_settings_pass_check_deploy():
 
 
 def test_production_refuses_to_start_without_secret_key():
-    result = run_manage("check", DJANGO_ENV="production", SECRET_KEY="")
-    environment_without_key = run_manage("check", DJANGO_ENV="production")
+    result = production_manage("check", SECRET_KEY="")
+    environment_without_key = production_manage("check", SECRET_KEY=None)
     assert environment_without_key.returncode != 0
     assert "SECRET_KEY" in environment_without_key.stderr
     assert result.returncode != 0
