@@ -189,7 +189,7 @@ def test_search_by_part_of_nip(kiosk, signatory):
     assert [person["name"] for person in people] == ["Rudiyanto"]
 
 
-def test_walk_in_registers_and_can_sign(kiosk, open_event):
+def test_walk_in_registers_and_can_sign(kiosk, open_event, staff):
     response = kiosk.post(
         "/meja/api/daftar/",
         {
@@ -207,6 +207,13 @@ def test_walk_in_registers_and_can_sign(kiosk, open_event):
     assert walk_in.nip == "196912311990031004"
     assert response.json()["signatory"]["nip"] == "1969•••••••••••004"
     assert post(kiosk, submission(walk_in)).status_code == 200
+
+    # Staff see who registered at the venue.
+    staff_client = Client()
+    staff_client.force_login(staff)
+    page = staff_client.get(f"/kegiatan/{open_event.pk}/").content.decode()
+    row = page[page.index("Drs. Bambang Sutrisno") :][:200]
+    assert "Daftar di tempat" in row
 
 
 @pytest.mark.parametrize(
