@@ -44,6 +44,7 @@ def pasuruan_regions(pasuruan):
     from tests.conftest import make_region
 
     make_region("35.75.02.1002", "Bugul Kidul")
+    make_region("35.75.01.1007", "Krapyakrejo")
     return pasuruan
 
 

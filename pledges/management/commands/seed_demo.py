@@ -59,7 +59,7 @@ DEMO_SIGNATORIES = [
         "Lurah Krapyakrejo",
         "lurah",
         "Kelurahan Krapyakrejo",
-        "35.75.01.1001",
+        "35.75.01.1007",
     ),
     ("Hendra Gunawan", "", "Tokoh masyarakat", "non_asn", "Forum Kerukunan Umat Beragama", ""),
 ]
