@@ -13,7 +13,9 @@ Contract:
   again only when what it shows has changed; older ones stay verifiable.
 - ``build_document`` renders, seals (PAdES) and stores a pending document and
   marks it ``ready`` with its SHA-256, or ``failed`` with an Indonesian error:
-  never ``ready`` with a missing or half-written file.
+  never ``ready`` with a missing or half-written file, and a write cut short
+  (disk full) leaves no file behind. Building the same document twice (a
+  task requeued after its worker died) keeps the first file.
 """
 
 import errno

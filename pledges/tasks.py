@@ -38,11 +38,10 @@ def requeue_orphaned_tasks(
     `worker_id` selects the tasks last claimed by that worker: a worker that
     restarts under the same id cannot still be running them. `older_than`
     selects tasks started longer ago than that, whoever claimed them: a
-    safety net for a worker that never came back. Either or both may be
-    given; with neither, nothing is touched. A task put back while its
-    first run is in fact still alive runs twice, which the tasks allow
-    (building a document that is already ready leaves it as it is).
-    Raises ValueError when neither criterion is given.
+    safety net for a worker that never came back. Given both, a task must
+    meet both. A task put back while its first run is in fact still alive
+    runs twice, which the tasks allow (building a document that is already
+    ready leaves it as it is). Raises ValueError when neither is given.
     """
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult

@@ -32,13 +32,27 @@ def claim(task_result, worker_id, started_ago=timedelta(0)):
     DBTaskResult.objects.filter(pk=task_result.pk).update(started_at=timezone.now() - started_ago)
 
 
-def run_worker(worker_id="fresh"):
+@pytest.fixture
+def run_worker(monkeypatch):
+    """`manage.py db_worker --batch` in this process and this test's transaction."""
+    # The worker closes old connections between tasks, as a request does;
+    # here that would close the test's own transaction (as Django's test
+    # client avoids for requests).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    return _run_worker
+
+
+def _run_worker(worker_id="fresh"):
     call_command(
         "db_worker", batch=True, startup_delay=False, reload=False, worker_id=worker_id, verbosity=0
     )
 
 
-def test_task_of_a_killed_worker_is_requeued_and_the_document_completes(queued_deklarasi):
+def test_task_of_a_killed_worker_is_requeued_and_the_document_completes(
+    queued_deklarasi, run_worker
+):
     document, task_result = queued_deklarasi
     claim(task_result, "faulty")
     run_worker()  # finds nothing to do: the task is stuck as RUNNING
