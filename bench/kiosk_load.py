@@ -137,7 +137,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port, workers, threads, database_url):
+def start_gunicorn(port, workers, threads, database_url, **popen_options):
+    """gunicorn serving bench.settings; `popen_options` go to Popen (e.g. stderr=a log file)."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -158,7 +159,7 @@ def start_gunicorn(port, workers, threads, database_url):
         # of 2 s races the paced tablets' next request.
         "--keep-alive=75",
     ]
-    return subprocess.Popen(command, cwd=BASE_DIR, env=env)
+    return subprocess.Popen(command, cwd=BASE_DIR, env=env, **popen_options)
 
 
 async def wait_until_up(base_url, process):

@@ -13,9 +13,12 @@ Contract:
   again only when what it shows has changed; older ones stay verifiable.
 - ``build_document`` renders, seals (PAdES) and stores a pending document and
   marks it ``ready`` with its SHA-256, or ``failed`` with an Indonesian error:
-  never ``ready`` with a missing or half-written file.
+  never ``ready`` with a missing or half-written file, and a write cut short
+  (disk full) leaves no file behind. Building the same document twice (a
+  task requeued after its worker died) keeps the first file.
 """
 
+import errno
 import gc
 import hashlib
 import json
@@ -27,6 +30,7 @@ from datetime import timedelta
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -208,26 +212,65 @@ def build_document(document: Document) -> Document:
 
 
 def _store(document: Document, filename: str, pdf: bytes) -> Document:
+    storage = document.file.storage
+    field = document.file.field
+    # The name is fixed before writing, so that a write cut short (disk full,
+    # I/O error) can be found and removed: nothing half-written stays behind.
+    name = storage.get_available_name(
+        field.generate_filename(document, filename), max_length=field.max_length
+    )
     try:
-        document.file.save(filename, ContentFile(pdf), save=False)
+        stored_name = storage.save(name, ContentFile(pdf), max_length=field.max_length)
     except Exception as error:
         logger.exception("Storing document %s failed", document.pk)
+        _discard(storage, name)
         document.file = None
-        return _fail(document, _("Berkas PDF tidak dapat disimpan: %(error)s") % {"error": error})
-    # "Made at" is when the PDF was drawn, which a queued task may do later
-    # than the row was created; the public page lists signers up to it.
-    document.created_at = timezone.now()
-    document.sha256 = hashlib.sha256(pdf).hexdigest()
-    document.pades_signed = True
-    document.status = Document.Status.READY
-    document.error = ""
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)
-        raise
-    audit.record("pdf", document, kind=document.kind, sha256=document.sha256)
+        return _fail(document, _storage_error_message(error))
+    with transaction.atomic():
+        current = Document.objects.select_for_update().get(pk=document.pk)
+        if current.status != Document.Status.PENDING:
+            # Another worker finished this document first (a task put back
+            # in the queue while its first run was still alive): keep theirs.
+            _discard(storage, stored_name)
+            return current
+        # "Made at" is when the PDF was drawn, which a queued task may do later
+        # than the row was created; the public page lists signers up to it.
+        document.file = stored_name
+        document.created_at = timezone.now()
+        document.sha256 = hashlib.sha256(pdf).hexdigest()
+        document.pades_signed = True
+        document.status = Document.Status.READY
+        document.error = ""
+        try:
+            document.save()
+        except Exception:
+            _discard(storage, stored_name)
+            raise
+        audit.record("pdf", document, kind=document.kind, sha256=document.sha256)
     return document
+
+
+def _discard(storage, name: str) -> None:
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:
+        logger.exception("Could not remove the unrecorded file %s", name)
+
+
+def _storage_error_message(error: Exception) -> str:
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = _("ruang penyimpanan server penuh")
+    elif isinstance(error, OSError) and error.errno == errno.EIO:
+        reason = _("media penyimpanan server mengalami galat baca/tulis")
+    elif isinstance(error, PermissionError):
+        reason = _("server tidak berhak menulis ke folder penyimpanan")
+    else:
+        reason = _("galat penyimpanan (%(error)s)") % {"error": error}
+    return _(
+        "Berkas PDF tidak dapat disimpan: %(reason)s. Tidak ada berkas yang tercatat; "
+        "hubungi pengelola server, lalu buat ulang dokumen ini."
+    ) % {"reason": reason}
 
 
 def _fail(document: Document, message: str) -> Document:

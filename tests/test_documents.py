@@ -1,13 +1,17 @@
 """Generated PDFs: what they show, when they are made again, and how they fail."""
 
+import errno
 import hashlib
 import re
 from datetime import datetime
 from io import BytesIO
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.urls import reverse
 from pypdf import PdfReader
 
 from pledges import documents
@@ -217,18 +221,65 @@ def test_failed_render_leaves_a_failed_document_without_file(signed, monkeypatch
     assert not document.file and not document.sha256
 
 
-def test_storage_failure_is_a_clear_error(signed, monkeypatch):
-    def full_disk(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+def half_written_then_disk_full(monkeypatch):
+    """Storage that writes half the PDF, then runs out of space, as a full disk does."""
+    real_save = FileSystemStorage._save
 
-    monkeypatch.setattr(FileSystemStorage, "_save", full_disk)
+    def save(storage, name, content):
+        data = content.read()
+        real_save(storage, name, ContentFile(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save)
+
+
+def stored_files(settings):
+    return [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+
+
+def test_full_disk_fails_the_document_clearly_and_leaves_no_file(
+    signed, monkeypatch, settings, client, staff
+):
+    half_written_then_disk_full(monkeypatch)
 
     document = documents.make_document(signed.event, Document.Kind.DEKLARASI)
 
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
-    assert document.error.startswith("Berkas PDF tidak dapat disimpan")
-    assert not document.file
+    assert document.error.startswith("Berkas PDF tidak dapat disimpan: ruang penyimpanan")
+    assert not document.file and not document.sha256
+    assert stored_files(settings) == []
+    assert not AuditEntry.objects.filter(action="pdf", object_id=str(document.pk)).exists()
+    client.force_login(staff)
+    page = client.get(reverse("staff:event_documents", args=[signed.event.pk]))
+    assert "ruang penyimpanan server penuh" in page.content.decode()
+
+
+def test_document_is_made_once_the_disk_has_room_again(signed, monkeypatch, settings):
+    half_written_then_disk_full(monkeypatch)
+    failed = documents.make_document(signed.event, Document.Kind.DEKLARASI)
+    monkeypatch.undo()
+
+    retried = documents.make_document(signed.event, Document.Kind.DEKLARASI)
+
+    assert retried.pk != failed.pk
+    assert retried.status == Document.Status.READY
+    assert hashlib.sha256(pdf_of(retried)).hexdigest() == retried.sha256
+    assert stored_files(settings) == [Path(retried.file.path)]
+
+
+def test_building_a_document_twice_keeps_the_first_file(signed, settings):
+    document, _needs_building = documents.prepare_document(signed.event, Document.Kind.DEKLARASI)
+    # A second worker holding its own copy of the still-pending row.
+    stale_copy = Document.objects.get(pk=document.pk)
+    first = documents.build_document(document)
+
+    second = documents.build_document(stale_copy)
+
+    assert second.status == Document.Status.READY
+    assert (second.file.name, second.sha256) == (first.file.name, first.sha256)
+    assert stored_files(settings) == [Path(first.file.path)]
+    assert AuditEntry.objects.filter(action="pdf", object_id=str(document.pk)).count() == 1
 
 
 def test_a_failed_document_is_tried_again(signed, monkeypatch):
