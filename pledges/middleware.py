@@ -1,4 +1,10 @@
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
+from django.http import JsonResponse
+
+logger = logging.getLogger(__name__)
 
 
 class TrustedProxyMiddleware:
@@ -21,3 +27,33 @@ class TrustedProxyMiddleware:
             if len(addresses) >= count:
                 request.META["REMOTE_ADDR"] = addresses[-count]
         return self.get_response(request)
+
+
+class KioskDatabaseErrorMiddleware:
+    """A tablet whose request meets a database outage gets JSON 503, not an HTML 500.
+
+    The kiosk keeps the signature and sends it again; the answer tells the
+    signer, in Indonesian, that nothing is lost.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        match = request.resolver_match
+        if not isinstance(exception, DatabaseError) or not match or match.namespace != "kiosk":
+            return None
+        logger.warning("Kiosk request met a database error", exc_info=exception)
+        response = JsonResponse(
+            {
+                "error": "Server sedang tidak terhubung ke basis data. Tanda tangan tetap "
+                "tersimpan di tablet dan akan dikirim ulang otomatis.",
+                "code": "database_unavailable",
+            },
+            status=503,
+        )
+        response["Retry-After"] = "2"
+        return response

@@ -278,3 +278,17 @@ def test_two_stations_at_the_same_moment_end_with_exactly_one_signature(unit, pa
     assert sorted(results) == [200] + [409] * (len(tablets) - 1)
     assert Signature.objects.filter(signatory=signatory).count() == 1
     assert SigningStation.objects.filter(event=event).count() == len(tablets)
+
+
+def test_database_outage_gets_a_json_503_the_tablet_retries(kiosk, signatory, monkeypatch):
+    from django.db import OperationalError
+
+    def outage(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("pledges.views.kiosk.record_signature", outage)
+    response = post(kiosk, submission(signatory))
+    assert response.status_code == 503 and response["Retry-After"] == "2"
+    assert response.json()["code"] == "database_unavailable"
+    assert "dikirim ulang otomatis" in response.json()["error"]
+    assert not Signature.objects.exists()
