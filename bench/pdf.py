@@ -4,7 +4,8 @@
 
 Builds its own temporary SQLite database (or uses DATABASE_URL), media
 directory and development certificate, fills an event with signers whose
-signatures are plausible pen strokes drawn as one compact SVG path each,
+signatures are plausible pen strokes as the kiosk sends them, validated and
+drawn by the product's own ``pledges.strokes`` (as ``record_signature`` does),
 then measures each case in a fresh subprocess so peak memory (ru_maxrss)
 belongs to that case alone:
 
@@ -45,45 +46,54 @@ def configure(workdir: Path) -> None:
     django.setup()
 
 
+# The kiosk's pad: a 5:2 canvas filling a 10-inch tablet held in landscape.
+PAD_WIDTH, PAD_HEIGHT = 760, 304
+# signature_pad's defaults, which the kiosk keeps: it samples the pen at most
+# every 16 ms and records no point within 5 px of the previous one.
+SAMPLE_MS, MIN_DISTANCE = 16, 5
+
+
 def signature_strokes(rng: random.Random) -> list[list[dict]]:
-    """A handwritten-looking signature: a few loopy strokes sampled every 16 ms."""
-    strokes, t, x0 = [], 0, rng.uniform(20, 60)
-    for _ in range(rng.randint(2, 5)):
-        points, x, y = [], x0, rng.uniform(60, 110)
-        phase, speed = rng.uniform(0, math.tau), rng.uniform(0.25, 0.5)
-        for step in range(rng.randint(35, 90)):
-            x += rng.uniform(1.5, 4.5)
-            y += 9 * math.sin(phase + step * speed) + rng.uniform(-1.5, 1.5)
-            t += 16
-            points.append(
-                {"x": round(x, 1), "y": round(y, 1), "t": t, "p": round(rng.uniform(0.3, 0.8), 2)}
-            )
+    """A cursive signature as the kiosk sends it: a few loopy strokes, 100-400 points.
+
+    Each stroke is a pen moving right while circling (a looped cycloid),
+    sampled and thinned the way signature_pad does, rounded to 2 decimals.
+    """
+    strokes, clock = [], 0.0
+    x0, baseline = rng.uniform(30, 70), rng.uniform(130, 180)
+    count = rng.randint(2, 4)
+    for duration in _split(rng.uniform(2.0, 5.0), count, rng):
+        speed, frequency = rng.uniform(70, 120), rng.uniform(2.5, 5)
+        loop_x, loop_y = rng.uniform(8, 18), rng.uniform(14, 34)
+        phase, tilt = rng.uniform(0, math.tau), rng.uniform(-0.15, 0.15)
+        points, elapsed = [], 0.0
+        while elapsed <= duration:
+            angle = math.tau * frequency * elapsed + phase
+            # The loops swell and shrink a little, as a hand's do.
+            swell = 1 + 0.3 * math.sin(angle / 3.7)
+            x = x0 + speed * elapsed + loop_x * swell * math.cos(angle)
+            y = baseline - tilt * speed * elapsed + loop_y * swell * math.sin(angle)
+            x, y = x + rng.gauss(0, 0.4), y + rng.gauss(0, 0.4)
+            last = points[-1] if points else None
+            if last is None or math.hypot(x - last["x"], y - last["y"]) > MIN_DISTANCE:
+                points.append(
+                    {
+                        "x": round(x, 2),
+                        "y": round(y, 2),
+                        "t": round((clock + elapsed) * 1000),
+                        "p": round(rng.uniform(0.3, 0.8), 3),
+                    }
+                )
+            elapsed += (SAMPLE_MS + rng.uniform(0, 3)) / 1000
         strokes.append(points)
-        x0, t = x + rng.uniform(5, 20), t + rng.randint(80, 250)
+        x0 = points[-1]["x"] + rng.uniform(10, 25)
+        clock += duration + rng.uniform(0.08, 0.25)
     return strokes
 
 
-def compact_svg(strokes: list[list[dict]]) -> str:
-    """One <path> for all strokes, integer coordinates, relative moves: small to embed."""
-    parts = []
-    for stroke in strokes:
-        first = stroke[0]
-        px, py = round(first["x"]), round(first["y"])
-        segment = [f"M{px} {py}l"]
-        for point in stroke[1:]:
-            x, y = round(point["x"]), round(point["y"])
-            segment.append(f"{x - px} {y - py} ")
-            px, py = x, y
-        parts.append("".join(segment).rstrip())
-    xs = [p["x"] for s in strokes for p in s]
-    ys = [p["y"] for s in strokes for p in s]
-    left, top = int(min(xs)) - 4, int(min(ys)) - 4
-    box = f"{left} {top} {int(max(xs) - min(xs)) + 8} {int(max(ys) - min(ys)) + 8}"
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}">'
-        f'<path d="{"".join(parts)}" fill="none" stroke="#000" stroke-width="2.2" '
-        'stroke-linecap="round" stroke-linejoin="round"/></svg>'
-    )
+def _split(total: float, parts: int, rng: random.Random) -> list[float]:
+    weights = [rng.uniform(0.5, 1.5) for _ in range(parts)]
+    return [total * weight / sum(weights) for weight in weights]
 
 
 def setup(signers: int) -> dict:
@@ -98,6 +108,7 @@ def setup(signers: int) -> dict:
         Signatory,
         Signature,
     )
+    from pledges.strokes import render_svg, validate_strokes
 
     call_command("migrate", verbosity=0)
     for code, name, level, parent in [
@@ -143,12 +154,13 @@ def setup(signers: int) -> dict:
         for number in range(1, signers + 1)
     )
     for number, signatory in enumerate(signatories):
-        strokes = signature_strokes(rng)
+        # As pledges.signing.record_signature does: validated strokes, SVG drawn here.
+        strokes = validate_strokes(signature_strokes(rng), PAD_WIDTH, PAD_HEIGHT)
         Signature.objects.create(
             signatory=signatory,
             signed_at=started + timedelta(seconds=20 * number),
             strokes=strokes,
-            svg=compact_svg(strokes),
+            svg=render_svg(strokes),
             pledge_sha256=event.frozen_pledge_sha256,
             idempotency_key=uuid.uuid4(),
         )

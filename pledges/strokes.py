@@ -25,6 +25,15 @@ MIN_INK_LENGTH = 60
 MIN_INK_EXTENT = 30
 POINT_KEYS = frozenset({"x", "y", "t", "p"})
 STROKE_WIDTH = 2.5
+# How far, in canvas pixels, the drawn line may pass from a (rounded) point the
+# signer gave. A third of the pen's width is invisible at any size a PDF prints
+# a signature, yet it drops most points of a curve sampled every 16 ms, and
+# WeasyPrint's time for a deklarasi of hundreds grows with the path's commands.
+SIMPLIFY_TOLERANCE = 0.75
+# Ramer-Douglas-Peucker costs up to the square of a stroke's points; working on
+# runs of this many keeps a hostile 5000-point stroke cheap, for one extra
+# vertex per run.
+SIMPLIFY_RUN = 128
 
 
 def _is_number(value) -> bool:
@@ -120,8 +129,10 @@ def has_enough_ink(strokes) -> bool:
 def render_svg(strokes) -> str:
     """One SVG with one path drawing every stroke, coordinates rounded to whole pixels.
 
-    The view box is the ink's bounding box plus the pen's width, so the
-    signature fills whatever box a PDF gives it.
+    Each stroke is simplified: points the line would pass within
+    SIMPLIFY_TOLERANCE of anyway are left out of the drawing (never out of
+    the stored strokes). The view box is the ink's bounding box plus the
+    pen's width, so the signature fills whatever box a PDF gives it.
     """
     commands = []
     xs, ys = [], []
@@ -142,14 +153,51 @@ def render_svg(strokes) -> str:
 
 def _stroke_path(points) -> str:
     # Relative moves after the first point: short numbers, short path.
-    x, y = points[0]
+    distinct = [points[0]]
+    for point in points[1:]:
+        if point != distinct[-1]:
+            distinct.append(point)
+    x, y = distinct[0]
     parts = [f"M{x} {y}"]
-    for next_x, next_y in points[1:]:
-        if (next_x, next_y) == (x, y):
-            continue
+    for next_x, next_y in _simplify(distinct):
         parts.append(f"l{next_x - x} {next_y - y}")
         x, y = next_x, next_y
     if len(parts) == 1:
         # A dot: a zero-length line shows as a round dot with round caps.
         parts.append("h0")
     return "".join(parts)
+
+
+def _simplify(points) -> list[tuple[int, int]]:
+    """The points after the first that still shape the line, run by run."""
+    kept = []
+    for start in range(0, len(points) - 1, SIMPLIFY_RUN):
+        kept.extend(_douglas_peucker(points[start : start + SIMPLIFY_RUN + 1])[1:])
+    return kept
+
+
+def _douglas_peucker(points) -> list[tuple[int, int]]:
+    # Distance to the segment, not to its infinite line: a stroke that doubles
+    # back on itself must keep its turning point.
+    limit = SIMPLIFY_TOLERANCE**2
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    pending = [(0, len(points) - 1)]
+    while pending:
+        first, last = pending.pop()
+        (ax, ay), (bx, by) = points[first], points[last]
+        dx, dy = bx - ax, by - ay
+        length = dx * dx + dy * dy
+        farthest, worst = 0, limit
+        for index in range(first + 1, last):
+            px, py = points[index]
+            along = ((px - ax) * dx + (py - ay) * dy) / length if length else 0
+            along = min(1, max(0, along))
+            ex, ey = px - ax - along * dx, py - ay - along * dy
+            distance = ex * ex + ey * ey
+            if distance > worst:
+                farthest, worst = index, distance
+        if farthest:
+            keep[farthest] = True
+            pending.extend(((first, farthest), (farthest, last)))
+    return [point for point, kept in zip(points, keep, strict=True) if kept]

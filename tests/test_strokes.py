@@ -1,7 +1,13 @@
+import copy
+import itertools
+import math
+import re
+import time
+
 import pytest
 
 from pledges.errors import PledgeError
-from pledges.strokes import MAX_POINTS, render_svg, validate_strokes
+from pledges.strokes import MAX_POINTS, SIMPLIFY_TOLERANCE, render_svg, validate_strokes
 from tests.conftest import make_strokes
 
 
@@ -69,3 +75,89 @@ def test_svg_is_one_compact_path_with_rounded_coordinates():
     assert 'd="M10 21l40 0M80 40h0"' in svg
     assert 'viewBox="7 18 76 25"' in svg
     assert "." not in svg.split('d="')[1].split('"')[0]
+
+
+def drawn_strokes(svg):
+    """The polylines an SVG path from render_svg draws, in absolute pixels."""
+    path = svg.split(' d="')[1].split('"')[0]
+    strokes = []
+    for command in re.findall(r"[Mlh][^Mlh]*", path):
+        letter, numbers = command[0], [int(n) for n in command[1:].split()]
+        if letter == "M":
+            strokes.append([tuple(numbers)])
+        elif letter == "l":
+            x, y = strokes[-1][-1]
+            strokes[-1].append((x + numbers[0], y + numbers[1]))
+    return strokes
+
+
+def distance_to_polyline(point, polyline):
+    px, py = point
+    if len(polyline) == 1:
+        return math.dist(point, polyline[0])
+    best = math.inf
+    for (ax, ay), (bx, by) in itertools.pairwise(polyline):
+        dx, dy = bx - ax, by - ay
+        along = ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy) if dx or dy else 0
+        along = min(1, max(0, along))
+        best = min(best, math.dist(point, (ax + along * dx, ay + along * dy)))
+    return best
+
+
+def slow_wave(points=700):
+    # A slow pen: a point every pixel along a wide wave.
+    return [
+        [
+            {"x": 20 + i, "y": 60 + 30 * math.sin(i / 40), "t": i * 16, "p": 0.5}
+            for i in range(points)
+        ]
+    ]
+
+
+def test_long_stroke_is_drawn_with_far_fewer_lines_within_tolerance():
+    strokes = slow_wave()
+    original = copy.deepcopy(strokes)
+    [drawn] = drawn_strokes(render_svg(strokes))
+    assert len(drawn) < len(strokes[0]) / 8
+    # Rounding to whole pixels moves a point by up to half a pixel's diagonal.
+    allowed = SIMPLIFY_TOLERANCE + math.sqrt(0.5) + 1e-9
+    for point in strokes[0]:
+        assert distance_to_polyline((point["x"], point["y"]), drawn) <= allowed
+    assert strokes == original, "the signer's strokes are never changed"
+
+
+def test_hostile_stroke_of_many_points_is_drawn_quickly():
+    jagged = [[{"x": i % 700, "y": (i * 37) % 300, "t": i, "p": 0.5} for i in range(MAX_POINTS)]]
+    started = time.perf_counter()
+    render_svg(jagged)
+    assert time.perf_counter() - started < 1
+
+
+def test_every_corner_of_a_short_signature_is_drawn():
+    strokes = make_strokes()
+    [drawn] = drawn_strokes(render_svg(strokes))
+    assert drawn == [(round(p["x"]), round(p["y"])) for p in strokes[0]]
+
+
+def test_stroke_that_turns_back_keeps_its_turning_point():
+    there_and_back = [
+        [{"x": x, "y": 50, "t": i * 16, "p": 0.5} for i, x in enumerate([20, 60, 100, 140, 80])]
+    ]
+    [drawn] = drawn_strokes(render_svg(there_and_back))
+    assert drawn == [(20, 50), (140, 50), (80, 50)]
+
+
+def test_signature_pad_sampling_still_renders_each_stroke():
+    strokes = [
+        [{"x": 30 + 6 * i, "y": 80 + (i % 3), "t": 16 * i, "p": 0.5} for i in range(12)],
+        [{"x": 120, "y": 40, "t": 400, "p": 0.5}],
+        [{"x": 150 + 5 * i, "y": 60 - 5 * i, "t": 600 + 16 * i, "p": 0.5} for i in range(8)],
+    ]
+    svg = render_svg(strokes)
+    drawn = drawn_strokes(svg)
+    assert len(drawn) == 3
+    assert drawn[1] == [(120, 40)] and "M120 40h0" in svg
+    assert drawn[2] == [(150, 60), (185, 25)]
+    for stroke, polyline in zip(strokes, drawn, strict=True):
+        for point in stroke:
+            assert distance_to_polyline((point["x"], point["y"]), polyline) <= 1.5
