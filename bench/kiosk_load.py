@@ -4,7 +4,8 @@ Starts gunicorn on a free port against PostgreSQL (DATABASE_URL, default the
 kiosk branch's database), prepares an open event with one signatory per
 submission and one station per tablet, then runs the same concurrent load
 twice: against the real signing API (/meja/api/tanda-tangan/) and against a
-bench-only view that parses the same JSON and does one INSERT. Prints
+bench-only view that parses the same JSON and does one INSERT (and, at saturation, one
+that INSERTs the whole payload as jsonb). Prints
 requests per second, p50/p95/p99 latency and errors for both, and their ratio.
 
     .venv/bin/pip install -e '.[bench]'
@@ -27,6 +28,10 @@ from pathlib import Path
 from yarl import URL
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.postgres import create_database_if_missing  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/netralitas_kiosk"
 
 
@@ -57,7 +62,6 @@ def parse_args():
 def setup_django(database_url):
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    sys.path.insert(0, str(BASE_DIR))
     import django
 
     django.setup()
@@ -295,6 +299,7 @@ def main():
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not database_url.startswith("postgres"):
         raise SystemExit("The benchmark runs against PostgreSQL: set DATABASE_URL=postgres://…")
+    create_database_if_missing(database_url)
     setup_django(database_url)
     print(f"Preparing {args.tablets} stations × {args.per_tablet} signatories …")
     # Fresh people for each signing phase: the same ids would be refused as already signed.
@@ -315,15 +320,21 @@ def main():
             ("paced", paced_event, paced_plan, args.interval),
         ):
             sha = event.frozen_pledge_sha256
-            baseline_runs, signing_runs = [], []
+            baseline_runs, payload_runs, signing_runs = [], [], []
             for part in in_rounds(plan, args.rounds):
                 baseline_runs.append(
                     asyncio.run(run_load(base_url, part, sha, "/bench/insert/", interval))
                 )
+                if not interval:
+                    payload_runs.append(
+                        asyncio.run(run_load(base_url, part, sha, "/bench/insert-payload/"))
+                    )
                 signing_runs.append(
                     asyncio.run(run_load(base_url, part, sha, "/meja/api/tanda-tangan/", interval))
                 )
             results[phase] = (summarize(baseline_runs), summarize(signing_runs))
+            if payload_runs:
+                results["payload"] = summarize(payload_runs)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -335,9 +346,12 @@ def print_results(args, results, events):
 
     print("\nSaturation: each tablet sends its next signature as soon as one is answered")
     baseline, signing = results["saturation"]
+    payload = results["payload"]
     report("minimal view (1 INSERT)", baseline)
+    report("1 INSERT of the whole payload", payload)
     report("signing API", signing)
     print(f"throughput ratio signing/minimal: {signing['rps'] / baseline['rps']:.2f} (goal ≥ 0.50)")
+    print(f"throughput ratio signing/payload INSERT: {signing['rps'] / payload['rps']:.2f}")
     offered = args.tablets / args.interval
     print(
         f"\nPaced: each tablet signs every {args.interval:g} s ({offered:.0f} signatures/s "

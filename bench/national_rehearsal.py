@@ -16,7 +16,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -28,34 +27,14 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/netralitas_rehearsal"
 TOTAL = 1_000_000
 LARGE_EVENT = 600
 
+sys.path.insert(0, str(BASE_DIR))
 
-def prepare_database(url: str, reset: bool) -> None:
-    name = url.rsplit("/", 1)[1]
-    host = url.split("@", 1)[1].split(":", 1)[0]
-    if reset:
-        subprocess.run(["dropdb", "--if-exists", "-h", host, "-U", "postgres", name], check=True)
-    exists = subprocess.run(
-        [
-            "psql",
-            "-h",
-            host,
-            "-U",
-            "postgres",
-            "-Atc",
-            f"select 1 from pg_database where datname='{name}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
+from bench.postgres import create_database_if_missing  # noqa: E402
 
 
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netralitas.settings")
-    sys.path.insert(0, str(BASE_DIR))
     import django
 
     django.setup()
@@ -313,7 +292,7 @@ def main() -> None:
     args = parser.parse_args()
     url = os.environ.get("REHEARSAL_DATABASE_URL", DEFAULT_URL)
     if not args.measure_only:
-        prepare_database(url, args.reset)
+        create_database_if_missing(url, args.reset)
     setup_django(url)
     if not args.measure_only:
         fill()

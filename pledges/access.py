@@ -68,18 +68,37 @@ def unit_for_new_events(user) -> BawasluUnit | None:
 
 # --- Signing stations (tablets) ---------------------------------------------
 
-STATION_SESSION_KEY = "signing_station_id"
+# The tablet's binding is a signed cookie, not a session row: every kiosk call
+# would otherwise start with a session query. Revoking the station (checked on
+# every request) is what ends a binding; the signature keeps it unforgeable.
+STATION_COOKIE = "netralitas_meja"
+STATION_COOKIE_SALT = "pledges.station"
 PENDING_HEADER = "X-Pending-Signatures"
 
 
-def bind_station(request, station) -> None:
-    """Make this browser the tablet of `station`.
+def bind_station(request, response, station) -> None:
+    """Make this browser (which `response` answers) the tablet of `station`.
 
-    The session is emptied first: a tablet must never also carry a staff
-    login, and a fresh session key resists session fixation.
+    The session is emptied: a tablet must never also carry a staff login.
     """
     request.session.flush()
-    request.session[STATION_SESSION_KEY] = station.pk
+    response.set_signed_cookie(
+        STATION_COOKIE,
+        str(station.pk),
+        salt=STATION_COOKIE_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def bound_station_id(request) -> int | None:
+    """The id of the station this browser was bound to, if its cookie is genuine and fresh."""
+    value = request.get_signed_cookie(
+        STATION_COOKIE, default="", salt=STATION_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return int(value) if value.isdigit() else None
 
 
 def station_required(view=None, *, page=False):
@@ -94,14 +113,14 @@ def station_required(view=None, *, page=False):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        station_id = request.session.get(STATION_SESSION_KEY)
+        station_id = bound_station_id(request)
         # The pledge text is needed only by the kiosk page, not by every API call.
         station = (
             SigningStation.objects.select_related("event")
             .defer("event__frozen_pledge", "event__frozen_pledge_text")
             .filter(pk=station_id)
             .first()
-            if isinstance(station_id, int)
+            if station_id is not None
             else None
         )
         try:
@@ -132,7 +151,7 @@ def rate_from_setting(name: str):
 
 def station_rate_key(group, request) -> str:
     """Rate limits count per tablet: a venue's tablets often share one public address."""
-    return f"station:{request.session.get(STATION_SESSION_KEY)}"
+    return f"station:{bound_station_id(request)}"
 
 
 def _reported_pending(request) -> int | None:

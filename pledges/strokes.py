@@ -189,12 +189,20 @@ def _douglas_peucker(points) -> list[tuple[int, int]]:
         dx, dy = bx - ax, by - ay
         length = dx * dx + dy * dy
         farthest, worst = 0, limit
+        # The hottest loop of a signature: plain arithmetic, no calls.
         for index in range(first + 1, last):
             px, py = points[index]
-            along = ((px - ax) * dx + (py - ay) * dy) / length if length else 0
-            along = min(1, max(0, along))
-            ex, ey = px - ax - along * dx, py - ay - along * dy
-            distance = ex * ex + ey * ey
+            qx, qy = px - ax, py - ay
+            along = qx * dx + qy * dy
+            if along <= 0 or not length:
+                distance = qx * qx + qy * qy
+            elif along >= length:
+                ex, ey = px - bx, py - by
+                distance = ex * ex + ey * ey
+            else:
+                along /= length
+                ex, ey = qx - along * dx, qy - along * dy
+                distance = ex * ex + ey * ey
             if distance > worst:
                 farthest, worst = index, distance
         if farthest:

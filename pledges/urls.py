@@ -96,7 +96,7 @@ staff_patterns = [
     ),
 ]
 
-# The tablet's URLs carry no event id: the station bound to the session decides.
+# The tablet's URLs carry no event id: the station its cookie is bound to decides.
 kiosk_patterns = [
     path("", kiosk.home, name="home"),
     path("sw.js", kiosk.service_worker, name="service_worker"),

@@ -134,3 +134,14 @@ def test_kiosk_pages_refuse_a_browser_without_station(client, open_event):
 def test_staff_login_is_not_a_station(client, staff, open_event):
     client.force_login(staff)
     assert client.get("/meja/").status_code == 403
+
+
+def test_a_forged_station_cookie_binds_nothing(kiosk):
+    """The binding cookie is signed: naming a station by hand, or reusing a value, fails."""
+    genuine = kiosk.cookies["netralitas_meja"].value
+    assert kiosk.get("/meja/api/status/").status_code == 200
+    for forged in (str(kiosk.station.pk), genuine.replace(":", ":x", 1), genuine + "0"):
+        kiosk.cookies["netralitas_meja"] = forged
+        response = kiosk.get("/meja/api/status/")
+        assert response.status_code == 403
+        assert response.json()["code"] == "no_station"

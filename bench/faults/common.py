@@ -36,12 +36,8 @@ def recreate_postgres_database(database_url: str) -> None:
     """Start from an empty database: the script's own, never a shared one."""
     from urllib.parse import urlsplit
 
-    import psycopg
+    from bench.postgres import create_database_if_missing
 
-    name = urlsplit(database_url).path.lstrip("/")
-    if not name.startswith("netralitas_faults"):
+    if not urlsplit(database_url).path.lstrip("/").startswith("netralitas_faults"):
         raise SystemExit("Give a database of your own, named netralitas_faults…")
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    create_database_if_missing(database_url, reset=True)

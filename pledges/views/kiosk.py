@@ -59,8 +59,9 @@ def bind(request, token):
     except PledgeError as error:
         status = 404 if error.code == "station_unknown" else 403
         return station_refusal(request, error, status=status)
-    bind_station(request, station)
-    return redirect("kiosk:home")
+    response = redirect("kiosk:home")
+    bind_station(request, response, station)
+    return response
 
 
 @never_cache
