@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from pledges.models import Signature
 from pledges.signing import open_station
@@ -10,7 +11,7 @@ from tests.conftest import make_signatory
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 LANDSCAPE = {"width": 1280, "height": 800}
@@ -77,17 +78,17 @@ def test_official_finds_name_reads_pledge_signs_and_is_stored(tablet, live_serve
     station = bind(tablet, live_server, open_event)
     tablet.locator("#search-input").fill("rudi")
     tablet.get_by_role("button", name="Rudiyanto").click()
-    assert (
-        tablet.locator("#screen-confirm [data-field=position]").inner_text() == "Sekretaris Daerah"
+    expect(tablet.locator("#screen-confirm [data-field=position]")).to_have_text(
+        "Sekretaris Daerah"
     )
     tablet.get_by_role("button", name="Ya, ini saya").click()
-    assert tablet.get_by_text("Menghindari konflik kepentingan.").is_visible()
+    expect(tablet.get_by_text("Menghindari konflik kepentingan.")).to_be_visible()
     assert tablet.locator(".kiosk-pledge ol li").count() == 4
 
     # An empty pad is refused on the tablet itself.
     tablet.locator("#agree").check()
     tablet.get_by_role("button", name="Lanjut").click()
-    assert tablet.get_by_text("Tanda tangan masih kosong").is_visible()
+    expect(tablet.get_by_text("Tanda tangan masih kosong")).to_be_visible()
 
     draw(tablet)
     tablet.get_by_role("button", name="Lanjut").click()
@@ -147,10 +148,11 @@ def test_offline_signatures_wait_on_the_tablet_and_arrive_exactly_once(
 
     context.set_offline(True)
     sign_as(tablet, "rudi", "Rudiyanto")
-    assert tablet.get_by_text("akan terkirim otomatis").is_visible()
+    # Auto-waiting assertions: the queue's text follows the failed send by a moment.
+    expect(tablet.get_by_text("akan terkirim otomatis")).to_be_visible()
     tablet.get_by_role("button", name="Selesai").click()
     sign_as(tablet, "siti", "Siti Aminah")
-    assert tablet.locator("#queue-status").inner_text() == "2 tanda tangan menunggu dikirim"
+    expect(tablet.locator("#queue-status")).to_have_text("2 tanda tangan menunggu dikirim")
     # Signed people are no longer offered while their signatures wait.
     tablet.get_by_role("button", name="Selesai").click()
     tablet.locator("#search-input").fill("rudi")

@@ -1,6 +1,7 @@
 """Staff in a real browser: log in, create an event, import a file, see coverage."""
 
 import pytest
+from playwright.sync_api import expect
 
 from pledges.models import Event, Signatory
 
@@ -61,6 +62,6 @@ def test_staff_create_an_event_import_a_list_and_see_coverage(
 
     page.get_by_role("link", name="Cakupan").click()
     row = page.locator("tr", has_text="Kecamatan Gadingrejo")
-    assert row.locator("[data-status]").inner_text() == "Terdaftar"
+    expect(row.locator("[data-status]")).to_have_text("Terdaftar")
     missing = page.locator("tr", has_text="Kecamatan Purworejo")
-    assert missing.locator("[data-status]").inner_text() == "Belum terdaftar"
+    expect(missing.locator("[data-status]")).to_have_text("Belum terdaftar")
