@@ -19,25 +19,26 @@ TABLE_SQL = (
 )
 
 
-@csrf_exempt
-def insert_one(request):
+def _insert_one_row(request, sql, value_of):
+    """Parse the body as the signing API does, then run `sql` once with (key, value_of(body))."""
     body = request.body
     data = json.loads(body)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO bench_insert (idempotency_key, body_bytes) VALUES (%s, %s)",
-            [data["idempotency_key"], len(body)],
-        )
+        cursor.execute(sql, [data["idempotency_key"], value_of(body)])
     return JsonResponse({"status": "stored"})
+
+
+@csrf_exempt
+def insert_one(request):
+    return _insert_one_row(
+        request, "INSERT INTO bench_insert (idempotency_key, body_bytes) VALUES (%s, %s)", len
+    )
 
 
 @csrf_exempt
 def insert_payload(request):
-    body = request.body
-    data = json.loads(body)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO bench_payload (idempotency_key, payload) VALUES (%s, %s::jsonb)",
-            [data["idempotency_key"], body.decode()],
-        )
-    return JsonResponse({"status": "stored"})
+    return _insert_one_row(
+        request,
+        "INSERT INTO bench_payload (idempotency_key, payload) VALUES (%s, %s::jsonb)",
+        bytes.decode,
+    )
