@@ -48,8 +48,19 @@ def test_signature_is_stored_with_its_evidence(kiosk, signatory):
     assert signature.svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox=')
     assert signature.svg.count("<path") == 1
     entry = AuditEntry.objects.get(action="sign", object_id=str(signature.pk))
-    assert entry.station == kiosk.station
-    assert entry.changes["canvas"] == [800, 320]
+    assert (entry.object_type, entry.object_repr) == ("Signature", str(signature))
+    assert str(signature).startswith("Rudiyanto — ")
+    assert entry.station == kiosk.station and entry.actor is None
+    assert entry.event_id == signatory.event_id
+    assert entry.changes == {
+        "station": kiosk.station.label,
+        "signatory": signatory.pk,
+        "signed_at": signature.signed_at.isoformat(),
+        "client_ip": "10.1.2.3",
+        "idempotency_key": body["idempotency_key"],
+        "canvas": [800, 320],
+        "pledge_sha256": signatory.event.frozen_pledge_sha256,
+    }
 
 
 def test_retry_with_same_key_returns_the_same_result(kiosk, signatory):

@@ -25,7 +25,7 @@ from pledges.access import (
     station_required,
 )
 from pledges.errors import PledgeError
-from pledges.models import Signatory
+from pledges.models import Event, Signatory
 from pledges.nip import mask_nip
 from pledges.signing import (
     SignatureSubmission,
@@ -69,7 +69,8 @@ def bind(request, token):
 @require_GET
 @station_required(page=True)
 def home(request, station):
-    event = station.event
+    # API calls load only the few event fields they need; the page shows them all.
+    event = Event.objects.select_related("region").get(pk=station.event_id)
     return render(
         request,
         "pledges/kiosk/home.html",

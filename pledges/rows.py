@@ -1,0 +1,85 @@
+"""Single rows read and written without building an ORM query.
+
+For the venue's hot path only: at 50 tablets the ORM took longer to build
+these statements than the database took to run them (bench/kiosk_load.py).
+Values still pass through each field's own conversions, both ways, so what
+is stored and loaded is exactly what the ORM would store and load.
+"""
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def insert_row(model, values: dict, *, ignore_conflicts: bool = False) -> int | None:
+    """INSERT one row of `model` from {field name: value}; return its primary key.
+
+    With `ignore_conflicts` a row that would break a unique constraint is not
+    inserted and None is returned (ON CONFLICT DO NOTHING: no error, no
+    aborted transaction).
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    columns, placeholders, params = typed_values(model, values)
+    sql = "INSERT INTO {} ({}) VALUES ({}){} RETURNING {}".format(
+        connection.ops.quote_name(model._meta.db_table),
+        columns,
+        placeholders,
+        " ON CONFLICT DO NOTHING" if ignore_conflicts else "",
+        connection.ops.quote_name(model._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def typed_values(model, values: dict) -> tuple[str, str, list]:
+    """Columns, placeholders and parameters to store {field name: value} in `model`'s table.
+
+    Each placeholder is cast to its column's type, so the values can also be
+    SELECTed into an INSERT (where a bare parameter would be taken as text).
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = [model._meta.get_field(name) for name in values]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields)
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    return columns, placeholders, params
+
+
+def loaded(model, values: dict):
+    """An instance of `model` holding `values` (already Python values) and nothing else.
+
+    Like an instance the ORM fetched with only(): any other field is loaded
+    from the database when first read, and save() writes only these fields.
+    """
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+
+
+def fetch_loaded(sql: str, params, *parts):
+    """Run `sql` for one row and split it into instances, one per (model, field names) part.
+
+    The row's columns are the parts' fields in order. Each value is converted
+    as the ORM converts it (a datetime made aware on SQLite, for one). Returns
+    the instances (see `loaded`), or None when no row matches.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values, ops = iter(row), connection.ops
+    instances = []
+    for model, names in parts:
+        converted = {}
+        for name in names:
+            field = model._meta.get_field(name)
+            column, value = field.get_col(model._meta.db_table), next(values)
+            for converter in ops.get_db_converters(column) + field.get_db_converters(connection):
+                value = converter(value, column, connection)
+            converted[name] = value
+        instances.append(loaded(model, converted))
+    return instances
