@@ -135,15 +135,17 @@ def render_svg(strokes) -> str:
     pen's width, so the signature fills whatever box a PDF gives it.
     """
     commands = []
-    xs, ys = [], []
+    lefts, tops, rights, bottoms = [], [], [], []
     for stroke in strokes:
-        points = [(round(point["x"]), round(point["y"])) for point in stroke]
-        xs.extend(x for x, _y in points)
-        ys.extend(y for _x, y in points)
-        commands.append(_stroke_path(points))
+        xs, ys = _distinct_rounded(stroke)
+        lefts.append(min(xs))
+        rights.append(max(xs))
+        tops.append(min(ys))
+        bottoms.append(max(ys))
+        commands.append(_stroke_path(xs, ys))
     pad = math.ceil(STROKE_WIDTH)
-    left, top = min(xs) - pad, min(ys) - pad
-    box_width, box_height = max(xs) - left + pad, max(ys) - top + pad
+    left, top = min(lefts) - pad, min(tops) - pad
+    box_width, box_height = max(rights) - left + pad, max(bottoms) - top + pad
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} {box_width} '
         f'{box_height}"><path fill="none" stroke="#000" stroke-width="{STROKE_WIDTH}" '
@@ -151,15 +153,25 @@ def render_svg(strokes) -> str:
     )
 
 
-def _stroke_path(points) -> str:
+def _distinct_rounded(stroke) -> tuple[list[int], list[int]]:
+    """The stroke's points rounded to whole pixels, without repeats in a row."""
+    xs, ys = [], []
+    last_x = last_y = None
+    for point in stroke:
+        x, y = round(point["x"]), round(point["y"])
+        if x != last_x or y != last_y:
+            xs.append(x)
+            ys.append(y)
+            last_x, last_y = x, y
+    return xs, ys
+
+
+def _stroke_path(xs, ys) -> str:
     # Relative moves after the first point: short numbers, short path.
-    distinct = [points[0]]
-    for point in points[1:]:
-        if point != distinct[-1]:
-            distinct.append(point)
-    x, y = distinct[0]
+    x, y = xs[0], ys[0]
     parts = [f"M{x} {y}"]
-    for next_x, next_y in _simplify(distinct):
+    for index in _simplify(xs, ys):
+        next_x, next_y = xs[index], ys[index]
         parts.append(f"l{next_x - x} {next_y - y}")
         x, y = next_x, next_y
     if len(parts) == 1:
@@ -168,44 +180,55 @@ def _stroke_path(points) -> str:
     return "".join(parts)
 
 
-def _simplify(points) -> list[tuple[int, int]]:
-    """The points after the first that still shape the line, run by run."""
+def _simplify(xs, ys) -> list[int]:
+    """The indexes of the points after the first that still shape the line, run by run."""
     kept = []
-    for start in range(0, len(points) - 1, SIMPLIFY_RUN):
-        kept.extend(_douglas_peucker(points[start : start + SIMPLIFY_RUN + 1])[1:])
+    for start in range(0, len(xs) - 1, SIMPLIFY_RUN):
+        kept.extend(_douglas_peucker(xs, ys, start, min(start + SIMPLIFY_RUN, len(xs) - 1)))
     return kept
 
 
-def _douglas_peucker(points) -> list[tuple[int, int]]:
-    # Distance to the segment, not to its infinite line: a stroke that doubles
-    # back on itself must keep its turning point.
+def _douglas_peucker(xs, ys, start, end) -> list[int]:
+    """The indexes after `start`, up to `end`, that the line from start to end must keep."""
     limit = SIMPLIFY_TOLERANCE**2
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    pending = [(0, len(points) - 1)]
+    keep = [start, end]
+    pending = [(start, end)]
     while pending:
         first, last = pending.pop()
-        (ax, ay), (bx, by) = points[first], points[last]
-        dx, dy = bx - ax, by - ay
+        if last - first < 2:
+            continue
+        ax, ay = xs[first], ys[first]
+        dx, dy = xs[last] - ax, ys[last] - ay
         length = dx * dx + dy * dy
-        farthest, worst = 0, limit
-        # The hottest loop of a signature: plain arithmetic, no calls.
-        for index in range(first + 1, last):
-            px, py = points[index]
-            qx, qy = px - ax, py - ay
-            along = qx * dx + qy * dy
-            if along <= 0 or not length:
-                distance = qx * qx + qy * qy
-            elif along >= length:
-                ex, ey = px - bx, py - by
-                distance = ex * ex + ey * ey
-            else:
-                along /= length
-                ex, ey = qx - along * dx, qy - along * dy
-                distance = ex * ex + ey * ey
-            if distance > worst:
-                farthest, worst = index, distance
+        farthest = 0
+        if length:
+            # The hottest loop of a signature: the squared distance to the line
+            # through both ends, times `length`, in plain integer arithmetic.
+            worst, offset = limit * length, ax * dy - ay * dx
+            for index in range(first + 1, last):
+                cross = xs[index] * dy - ys[index] * dx - offset
+                cross *= cross
+                if cross > worst:
+                    farthest, worst = index, cross
+        if not farthest:
+            # Every point is near that line, but one past either end may still
+            # be far from the segment: a stroke that doubles back on itself
+            # must keep its turning point.
+            worst = limit
+            for index in range(first + 1, last):
+                qx, qy = xs[index] - ax, ys[index] - ay
+                along = qx * dx + qy * dy
+                if along <= 0:  # also when both ends are one point
+                    distance = qx * qx + qy * qy
+                elif along > length:
+                    qx, qy = qx - dx, qy - dy
+                    distance = qx * qx + qy * qy
+                else:
+                    continue
+                if distance > worst:
+                    farthest, worst = index, distance
         if farthest:
-            keep[farthest] = True
+            keep.append(farthest)
             pending.extend(((first, farthest), (farthest, last)))
-    return [point for point, kept in zip(points, keep, strict=True) if kept]
+    keep.sort()
+    return keep[1:]

@@ -147,6 +147,23 @@ def test_stroke_that_turns_back_keeps_its_turning_point():
     assert drawn == [(20, 50), (140, 50), (80, 50)]
 
 
+def test_stroke_that_ends_where_it_began_keeps_its_shape():
+    circle = [
+        {
+            "x": 100 + 50 * math.cos(i / 20 * math.pi),
+            "y": 100 + 50 * math.sin(i / 20 * math.pi),
+            "t": i * 16,
+            "p": 0.5,
+        }
+        for i in range(41)
+    ]
+    [drawn] = drawn_strokes(render_svg([circle]))
+    assert drawn[0] == drawn[-1] == (150, 100)
+    allowed = SIMPLIFY_TOLERANCE + math.sqrt(0.5) + 1e-9
+    for point in circle:
+        assert distance_to_polyline((point["x"], point["y"]), drawn) <= allowed
+
+
 def test_signature_pad_sampling_still_renders_each_stroke():
     strokes = [
         [{"x": 30 + 6 * i, "y": 80 + (i % 3), "t": 16 * i, "p": 0.5} for i in range(12)],
