@@ -129,7 +129,7 @@ def realistic_strokes(rng):
             x += rng.uniform(0.5, 3.5)
             y = 160 + 60 * math.sin(x / 17) + rng.uniform(-2, 2)
             t += 16
-            points.append({"x": round(x, 2), "y": round(y, 2), "t": t, "p": 0.5})
+            points.append([round(x, 2), round(y, 2), t, 0.5])
         strokes.append(points)
         t += 250
     return strokes

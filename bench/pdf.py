@@ -53,7 +53,7 @@ PAD_WIDTH, PAD_HEIGHT = 760, 304
 SAMPLE_MS, MIN_DISTANCE = 16, 5
 
 
-def signature_strokes(rng: random.Random) -> list[list[dict]]:
+def signature_strokes(rng: random.Random) -> list[list[list]]:
     """A cursive signature as the kiosk sends it: a few loopy strokes, 100-400 points.
 
     Each stroke is a pen moving right while circling (a looped cycloid),
@@ -75,18 +75,18 @@ def signature_strokes(rng: random.Random) -> list[list[dict]]:
             y = baseline - tilt * speed * elapsed + loop_y * swell * math.sin(angle)
             x, y = x + rng.gauss(0, 0.4), y + rng.gauss(0, 0.4)
             last = points[-1] if points else None
-            if last is None or math.hypot(x - last["x"], y - last["y"]) > MIN_DISTANCE:
+            if last is None or math.hypot(x - last[0], y - last[1]) > MIN_DISTANCE:
                 points.append(
-                    {
-                        "x": round(x, 2),
-                        "y": round(y, 2),
-                        "t": round((clock + elapsed) * 1000),
-                        "p": round(rng.uniform(0.3, 0.8), 3),
-                    }
+                    [
+                        round(x, 2),
+                        round(y, 2),
+                        round((clock + elapsed) * 1000),
+                        round(rng.uniform(0.3, 0.8), 3),
+                    ]
                 )
             elapsed += (SAMPLE_MS + rng.uniform(0, 3)) / 1000
         strokes.append(points)
-        x0 = points[-1]["x"] + rng.uniform(10, 25)
+        x0 = points[-1][0] + rng.uniform(10, 25)
         clock += duration + rng.uniform(0.08, 0.25)
     return strokes
 

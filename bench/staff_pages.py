@@ -132,9 +132,7 @@ def fill_event(unit, template, size):
             signatory=signatory,
             station=stations[i % len(stations)],
             signed_at=now - timedelta(seconds=size - i),
-            strokes=[
-                [{"x": 20, "y": 60, "t": 0, "p": 0.5}, {"x": 380, "y": 70, "t": 900, "p": 0.5}]
-            ],
+            strokes=[[[20, 60, 0, 0.5], [380, 70, 900, 0.5]]],
             svg=signature_svg(i),
             pledge_sha256=event.frozen_pledge_sha256,
             idempotency_key=uuid.uuid4(),

@@ -146,12 +146,13 @@ def signature_data_uri(signature) -> str:
 
 
 def _strokes_box(strokes) -> str:
+    # Points are [x, y, t, p]; signatures stored before that form hold objects.
     points = [
-        (point["x"], point["y"])
+        (point[0], point[1]) if isinstance(point, list) else (point["x"], point["y"])
         for stroke in strokes or []
         if isinstance(stroke, list)
         for point in stroke
-        if isinstance(point, dict) and "x" in point and "y" in point
+        if isinstance(point, list) or (isinstance(point, dict) and "x" in point and "y" in point)
     ]
     if not points:
         return "0 0 300 150"

@@ -1,14 +1,19 @@
 """Pen strokes from the signature pad: validated numbers in, one compact SVG path out.
 
 A signature arrives as a list of strokes, each a list of points
-``{"x": .., "y": .., "t": .., "p": ..}`` in CSS pixels of the pad's canvas
-(``t`` in milliseconds since the first point, ``p`` the pen pressure 0..1).
-The numbers are the evidence and are stored as given; the SVG is drawn here
-from them and never taken from the client. One path per signature with
-rounded coordinates keeps PDFs of hundreds of signatures fast (DESIGN.md).
+``[x, y, t, p]`` in CSS pixels of the pad's canvas (``t`` in milliseconds
+since the first point, ``p`` the pen pressure 0..1). Kiosks before this
+form sent each point as ``{"x": .., "y": .., "t": .., "p": ..}``; a tablet may
+still hold such signatures offline, so they are accepted too and kept in the
+array form, number for number. Arrays halve what a tablet sends, queues
+offline and the server stores. The numbers are the evidence and are never
+changed; the SVG is drawn here from them and never taken from the client.
+One path per signature with rounded coordinates keeps PDFs of hundreds of
+signatures fast (DESIGN.md).
 """
 
 import math
+from operator import sub
 
 from django.utils.translation import gettext as _
 
@@ -55,8 +60,8 @@ def validate_canvas_size(width, height) -> tuple[int | float, int | float]:
     return width, height
 
 
-def validate_strokes(strokes, width, height) -> list[list[dict]]:
-    """Return `strokes` unchanged if they are a plausible signature on a `width`×`height` pad.
+def validate_strokes(strokes, width, height) -> list[list[list]]:
+    """Return `strokes` as [x, y, t, p] points if they are a plausible signature on the pad.
 
     Raises PledgeError with code "canvas_size", "strokes_invalid" (shape or
     types), "strokes_empty", "too_many_strokes", "too_many_points",
@@ -73,7 +78,13 @@ def validate_strokes(strokes, width, height) -> list[list[dict]]:
             % {"max": MAX_STROKES},
             code="too_many_strokes",
         )
-    total_points = 0
+    bounds = (
+        -width * EDGE_TOLERANCE,
+        width * (1 + EDGE_TOLERANCE),
+        -height * EDGE_TOLERANCE,
+        height * (1 + EDGE_TOLERANCE),
+    )
+    checked, total_points = [], 0
     for stroke in strokes:
         if not isinstance(stroke, list) or not stroke:
             raise _invalid(_("Data tanda tangan tidak dikenali."))
@@ -84,44 +95,61 @@ def validate_strokes(strokes, width, height) -> list[list[dict]]:
                 % {"max": MAX_POINTS},
                 code="too_many_points",
             )
-        for point in stroke:
-            _check_point(point, width, height)
-    if not has_enough_ink(strokes):
+        checked.append([_checked_point(point, bounds) for point in stroke])
+    if not has_enough_ink(checked):
         raise _invalid(
             _("Tanda tangan terlalu kecil atau hanya titik. Silakan tanda tangan sekali lagi."),
             code="too_little_ink",
         )
-    return strokes
+    return checked
 
 
-def _check_point(point, width, height) -> None:
+NUMBER_TYPES = (int, float)  # exactly: a JSON true is a bool, which Python counts as an int
+
+
+def _checked_point(point, bounds) -> list:
     # Runs for every point of every signature: plain comparisons, no generators.
-    if type(point) is not dict or point.keys() != POINT_KEYS:
+    kind = type(point)
+    if kind is list and len(point) == 4:
+        x, y, t, p = point
+    elif kind is dict and point.keys() == POINT_KEYS:
+        x, y, t, p = point["x"], point["y"], point["t"], point["p"]
+        point = [x, y, t, p]
+    else:
         raise _invalid(_("Data tanda tangan tidak dikenali."))
-    x, y, t, p = point["x"], point["y"], point["t"], point["p"]
-    if not (_is_number(x) and _is_number(y) and _is_number(t) and _is_number(p)):
-        raise _invalid(_("Data tanda tangan harus berupa angka."))
-    margin_x, margin_y = width * EDGE_TOLERANCE, height * EDGE_TOLERANCE
     if not (
-        -margin_x <= x <= width + margin_x
-        and -margin_y <= y <= height + margin_y
-        and 0 <= t <= MAX_DURATION_MS
-        and 0 <= p <= 1
+        type(x) in NUMBER_TYPES
+        and type(y) in NUMBER_TYPES
+        and type(t) in NUMBER_TYPES
+        and type(p) in NUMBER_TYPES
     ):
+        raise _invalid(_("Data tanda tangan harus berupa angka."))
+    left, right, top, bottom = bounds
+    # Every comparison with NaN is false and infinities are out of any range,
+    # so only finite numbers pass; which it was matters only for the message.
+    if not (
+        left <= x <= right and top <= y <= bottom and 0 <= t <= MAX_DURATION_MS and 0 <= p <= 1
+    ):
+        if not all(map(math.isfinite, point)):
+            raise _invalid(_("Data tanda tangan harus berupa angka."))
         raise _invalid(
             _("Titik tanda tangan berada di luar bidang tanda tangan."), code="out_of_range"
         )
+    return point
 
 
 def has_enough_ink(strokes) -> bool:
-    """Whether the strokes draw enough line, spread wide or tall enough, to be a signature."""
+    """Whether [x, y, t, p] strokes draw enough line, spread wide or tall enough, to sign."""
     length = 0.0
     xs, ys = [], []
     for stroke in strokes:
-        for previous, point in zip(stroke, stroke[1:], strict=False):
-            length += math.hypot(point["x"] - previous["x"], point["y"] - previous["y"])
-        xs.extend(point["x"] for point in stroke)
-        ys.extend(point["y"] for point in stroke)
+        stroke_xs = [point[0] for point in stroke]
+        stroke_ys = [point[1] for point in stroke]
+        # From each point to the next, in C: map() stops at the shorter list.
+        steps_x, steps_y = map(sub, stroke_xs[1:], stroke_xs), map(sub, stroke_ys[1:], stroke_ys)
+        length += sum(map(math.hypot, steps_x, steps_y))
+        xs += stroke_xs
+        ys += stroke_ys
     extent = max(max(xs) - min(xs), max(ys) - min(ys))
     return length >= MIN_INK_LENGTH and extent >= MIN_INK_EXTENT
 
@@ -158,7 +186,7 @@ def _distinct_rounded(stroke) -> tuple[list[int], list[int]]:
     xs, ys = [], []
     last_x = last_y = None
     for point in stroke:
-        x, y = round(point["x"]), round(point["y"])
+        x, y = round(point[0]), round(point[1])
         if x != last_x or y != last_y:
             xs.append(x)
             ys.append(y)

@@ -160,7 +160,7 @@ def signatory(open_event):
 
 
 def make_signature(signatory, **fields):
-    strokes = [[{"x": 10, "y": 10, "t": 0, "p": 0.5}, {"x": 120, "y": 60, "t": 40, "p": 0.5}]]
+    strokes = [[[10, 10, 0, 0.5], [120, 60, 40, 0.5]]]
     defaults = {
         "signed_at": timezone.now(),
         "strokes": strokes,
@@ -231,12 +231,7 @@ def pytest_collection_modifyitems(items):
 def make_strokes(x=20, y=30, width=300, points=40):
     """A plausible signature: one wavy stroke `width` pixels wide."""
     step = width / (points - 1)
-    return [
-        [
-            {"x": x + i * step, "y": y + (15 if i % 2 else 0), "t": i * 16, "p": 0.5}
-            for i in range(points)
-        ]
-    ]
+    return [[[x + i * step, y + (15 if i % 2 else 0), i * 16, 0.5] for i in range(points)]]
 
 
 @pytest.fixture

@@ -13,7 +13,15 @@ from tests.conftest import make_strokes
 
 def test_plausible_signature_is_accepted_unchanged():
     strokes = make_strokes()
-    assert validate_strokes(strokes, 800, 320) is strokes
+    original = copy.deepcopy(strokes)
+    assert validate_strokes(strokes, 800, 320) == original
+    assert strokes == original
+
+
+def test_points_sent_by_earlier_kiosks_are_kept_number_for_number():
+    # A tablet may still hold signatures queued offline in the object form.
+    strokes = [[{"x": x, "y": y, "t": t, "p": p} for x, y, t, p in make_strokes()[0]]]
+    assert validate_strokes(strokes, 800, 320) == make_strokes()
 
 
 @pytest.mark.parametrize(
@@ -31,6 +39,14 @@ def test_plausible_signature_is_accepted_unchanged():
         ([[{"x": 10, "y": 10, "t": 0, "p": 0.5}, [1, 2]]], "strokes_invalid"),
         ([[{"x": 10_000, "y": 10, "t": 0, "p": 0.5}]], "out_of_range"),
         ([[{"x": -200, "y": 10, "t": 0, "p": 0.5}]], "out_of_range"),
+        ([[[10, 10, 0]]], "strokes_invalid"),
+        ([[[10, 10, 0, 0.5, 1]]], "strokes_invalid"),
+        ([[["10", 10, 0, 0.5]]], "strokes_invalid"),
+        ([[[10, False, 0, 0.5]]], "strokes_invalid"),
+        ([[(10, 10, 0, 0.5)]], "strokes_invalid"),
+        ([[[10, 10, 0, 0.5], [10, "<svg onload=alert(1)>", 16, 0.5]]], "strokes_invalid"),
+        ([[[10_000, 10, 0, 0.5]]], "out_of_range"),
+        ([[[10, 10, 0, 1.5]]], "out_of_range"),
         ([[{"x": 10, "y": 10, "t": -5, "p": 0.5}]], "out_of_range"),
         ([[{"x": 10, "y": 10, "t": 0, "p": 3}]], "out_of_range"),
         ([[{"x": 10, "y": 10, "t": 0, "p": 0.5}]], "too_little_ink"),
@@ -47,7 +63,7 @@ def test_implausible_strokes_are_refused(strokes, code):
 
 def test_non_finite_numbers_are_refused():
     strokes = make_strokes()
-    strokes[0][3]["x"] = float("nan")
+    strokes[0][3][0] = float("nan")
     with pytest.raises(PledgeError) as raised:
         validate_strokes(strokes, 800, 320)
     assert raised.value.code == "strokes_invalid"
@@ -63,11 +79,11 @@ def test_implausible_canvas_is_refused(width, height):
 def test_svg_is_one_compact_path_with_rounded_coordinates():
     strokes = [
         [
-            {"x": 10.4, "y": 20.6, "t": 0, "p": 0.5},
-            {"x": 50.2, "y": 20.6, "t": 16, "p": 0.5},
-            {"x": 50.4, "y": 20.9, "t": 32, "p": 0.5},
+            [10.4, 20.6, 0, 0.5],
+            [50.2, 20.6, 16, 0.5],
+            [50.4, 20.9, 32, 0.5],
         ],
-        [{"x": 80, "y": 40, "t": 300, "p": 0.5}],
+        [[80, 40, 300, 0.5]],
     ]
     svg = render_svg(strokes)
     assert svg.count("<path") == 1
@@ -106,12 +122,7 @@ def distance_to_polyline(point, polyline):
 
 def slow_wave(points=700):
     # A slow pen: a point every pixel along a wide wave.
-    return [
-        [
-            {"x": 20 + i, "y": 60 + 30 * math.sin(i / 40), "t": i * 16, "p": 0.5}
-            for i in range(points)
-        ]
-    ]
+    return [[[20 + i, 60 + 30 * math.sin(i / 40), i * 16, 0.5] for i in range(points)]]
 
 
 def test_long_stroke_is_drawn_with_far_fewer_lines_within_tolerance():
@@ -122,12 +133,12 @@ def test_long_stroke_is_drawn_with_far_fewer_lines_within_tolerance():
     # Rounding to whole pixels moves a point by up to half a pixel's diagonal.
     allowed = SIMPLIFY_TOLERANCE + math.sqrt(0.5) + 1e-9
     for point in strokes[0]:
-        assert distance_to_polyline((point["x"], point["y"]), drawn) <= allowed
+        assert distance_to_polyline((point[0], point[1]), drawn) <= allowed
     assert strokes == original, "the signer's strokes are never changed"
 
 
 def test_hostile_stroke_of_many_points_is_drawn_quickly():
-    jagged = [[{"x": i % 700, "y": (i * 37) % 300, "t": i, "p": 0.5} for i in range(MAX_POINTS)]]
+    jagged = [[[i % 700, (i * 37) % 300, i, 0.5] for i in range(MAX_POINTS)]]
     started = time.perf_counter()
     render_svg(jagged)
     assert time.perf_counter() - started < 1
@@ -136,39 +147,32 @@ def test_hostile_stroke_of_many_points_is_drawn_quickly():
 def test_every_corner_of_a_short_signature_is_drawn():
     strokes = make_strokes()
     [drawn] = drawn_strokes(render_svg(strokes))
-    assert drawn == [(round(p["x"]), round(p["y"])) for p in strokes[0]]
+    assert drawn == [(round(p[0]), round(p[1])) for p in strokes[0]]
 
 
 def test_stroke_that_turns_back_keeps_its_turning_point():
-    there_and_back = [
-        [{"x": x, "y": 50, "t": i * 16, "p": 0.5} for i, x in enumerate([20, 60, 100, 140, 80])]
-    ]
+    there_and_back = [[[x, 50, i * 16, 0.5] for i, x in enumerate([20, 60, 100, 140, 80])]]
     [drawn] = drawn_strokes(render_svg(there_and_back))
     assert drawn == [(20, 50), (140, 50), (80, 50)]
 
 
 def test_stroke_that_ends_where_it_began_keeps_its_shape():
     circle = [
-        {
-            "x": 100 + 50 * math.cos(i / 20 * math.pi),
-            "y": 100 + 50 * math.sin(i / 20 * math.pi),
-            "t": i * 16,
-            "p": 0.5,
-        }
+        [100 + 50 * math.cos(i / 20 * math.pi), 100 + 50 * math.sin(i / 20 * math.pi), i * 16, 0.5]
         for i in range(41)
     ]
     [drawn] = drawn_strokes(render_svg([circle]))
     assert drawn[0] == drawn[-1] == (150, 100)
     allowed = SIMPLIFY_TOLERANCE + math.sqrt(0.5) + 1e-9
     for point in circle:
-        assert distance_to_polyline((point["x"], point["y"]), drawn) <= allowed
+        assert distance_to_polyline((point[0], point[1]), drawn) <= allowed
 
 
 def test_signature_pad_sampling_still_renders_each_stroke():
     strokes = [
-        [{"x": 30 + 6 * i, "y": 80 + (i % 3), "t": 16 * i, "p": 0.5} for i in range(12)],
-        [{"x": 120, "y": 40, "t": 400, "p": 0.5}],
-        [{"x": 150 + 5 * i, "y": 60 - 5 * i, "t": 600 + 16 * i, "p": 0.5} for i in range(8)],
+        [[30 + 6 * i, 80 + (i % 3), 16 * i, 0.5] for i in range(12)],
+        [[120, 40, 400, 0.5]],
+        [[150 + 5 * i, 60 - 5 * i, 600 + 16 * i, 0.5] for i in range(8)],
     ]
     svg = render_svg(strokes)
     drawn = drawn_strokes(svg)
@@ -177,4 +181,4 @@ def test_signature_pad_sampling_still_renders_each_stroke():
     assert drawn[2] == [(150, 60), (185, 25)]
     for stroke, polyline in zip(strokes, drawn, strict=True):
         for point in stroke:
-            assert distance_to_polyline((point["x"], point["y"]), polyline) <= 1.5
+            assert distance_to_polyline((point[0], point[1]), polyline) <= 1.5

@@ -1,5 +1,6 @@
 """The tablet in a real browser: Debian's Chromium, tablet-sized, with touch."""
 
+import json
 import time
 
 import pytest
@@ -92,11 +93,16 @@ def test_official_finds_name_reads_pledge_signs_and_is_stored(tablet, live_serve
 
     draw(tablet)
     tablet.get_by_role("button", name="Lanjut").click()
-    tablet.get_by_role("button", name="Ya, kirim").click()
+    with tablet.expect_request("**/meja/api/tanda-tangan/") as sent:
+        tablet.get_by_role("button", name="Ya, kirim").click()
     tablet.get_by_text("Tanda tangan Anda sudah tersimpan.").wait_for()
 
+    # The tablet sends each point as [x, y, t, p], as the server stores it.
+    sent_strokes = json.loads(sent.value.post_data)["strokes"]
+    assert all(len(point) == 4 for point in sent_strokes[0])
     assert wait_for_signatures(1) == 1
     signature = Signature.objects.get()
+    assert signature.strokes == sent_strokes
     assert signature.signatory == signatory
     assert signature.station == station
     assert len(signature.strokes) == 1 and len(signature.strokes[0]) > 10
@@ -129,8 +135,8 @@ def test_turning_the_tablet_keeps_a_half_drawn_signature(tablet, live_server, op
     strokes = Signature.objects.get().strokes
     assert len(strokes) == 2, "the stroke drawn before turning is kept"
     # Scaled evenly into the narrower pad, not cut off at its edge.
-    assert max(point["x"] for point in strokes[0]) <= narrow["width"]
-    assert max(point["x"] for point in strokes[0]) > narrow["width"] * 0.7
+    assert max(point[0] for point in strokes[0]) <= narrow["width"]
+    assert max(point[0] for point in strokes[0]) > narrow["width"] * 0.7
 
 
 def test_offline_signatures_wait_on_the_tablet_and_arrive_exactly_once(
