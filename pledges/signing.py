@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from pledges import audit
 from pledges.errors import PledgeError
 from pledges.models import AuditEntry, Event, Signatory, Signature, SigningStation
-from pledges.rows import insert_row, typed_values
+from pledges.rows import insert_row, prepared_cursor, typed_values
 from pledges.signatories import register_signatory
 from pledges.strokes import render_svg, validate_strokes
 
@@ -319,7 +319,7 @@ def _store_in_one_statement(event, signature, changes) -> Signature | None:
     # A savepoint only inside an outer transaction (tests): on its own the
     # statement is its own transaction, and BEGIN/COMMIT would be two more trips.
     savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with savepoint, connection.cursor() as cursor:
+    with savepoint, prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
