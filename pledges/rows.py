@@ -7,6 +7,7 @@ is stored and loaded is exactly what the ORM would store and load.
 """
 
 from contextlib import contextmanager
+from functools import cache
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -41,14 +42,21 @@ def typed_values(model, values: dict) -> tuple[str, str, list]:
     SELECTed into an INSERT (where a bare parameter would be taken as text).
     """
     connection = connections[DEFAULT_DB_ALIAS]
-    fields = [model._meta.get_field(name) for name in values]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields)
+    fields, columns, placeholders = _columns(model, tuple(values))
     params = [
         field.get_db_prep_save(value, connection)
         for field, value in zip(fields, values.values(), strict=True)
     ]
     return columns, placeholders, params
+
+
+@cache
+def _columns(model, names: tuple[str, ...]) -> tuple[list, str, str]:
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = [model._meta.get_field(name) for name in names]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields)
+    return fields, columns, placeholders
 
 
 def loaded(model, values: dict):

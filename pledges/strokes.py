@@ -35,9 +35,9 @@ STROKE_WIDTH = 2.5
 # a signature, yet it drops most points of a curve sampled every 16 ms, and
 # WeasyPrint's time for a deklarasi of hundreds grows with the path's commands.
 SIMPLIFY_TOLERANCE = 0.75
-# Ramer-Douglas-Peucker costs up to the square of a stroke's points; working on
-# runs of this many keeps a hostile 5000-point stroke cheap, for one extra
-# vertex per run.
+# A drawn line is extended point by point while it stays near every point it
+# skips, which costs up to the square of its length: no line skips more than
+# this many points, so a hostile 5000-point straight stroke stays cheap.
 SIMPLIFY_RUN = 128
 
 
@@ -209,54 +209,47 @@ def _stroke_path(xs, ys) -> str:
 
 
 def _simplify(xs, ys) -> list[int]:
-    """The indexes of the points after the first that still shape the line, run by run."""
-    kept = []
-    for start in range(0, len(xs) - 1, SIMPLIFY_RUN):
-        kept.extend(_douglas_peucker(xs, ys, start, min(start + SIMPLIFY_RUN, len(xs) - 1)))
+    """The indexes of the points after the first where the drawn line turns.
+
+    Greedy: from each kept point the line reaches as far along the stroke as
+    it can while passing within SIMPLIFY_TOLERANCE of every point it skips.
+    Signatures turn every few points, so this looks at each point a few times.
+    """
+    limit = SIMPLIFY_TOLERANCE**2
+    last = len(xs) - 1
+    kept, anchor = [], 0
+    while anchor < last:
+        end = anchor + 1
+        while (
+            end < last
+            and end - anchor < SIMPLIFY_RUN
+            and _skips_only_near_points(xs, ys, anchor, end + 1, limit)
+        ):
+            end += 1
+        kept.append(end)
+        anchor = end
     return kept
 
 
-def _douglas_peucker(xs, ys, start, end) -> list[int]:
-    """The indexes after `start`, up to `end`, that the line from start to end must keep."""
-    limit = SIMPLIFY_TOLERANCE**2
-    keep = [start, end]
-    pending = [(start, end)]
-    while pending:
-        first, last = pending.pop()
-        if last - first < 2:
-            continue
-        ax, ay = xs[first], ys[first]
-        dx, dy = xs[last] - ax, ys[last] - ay
-        length = dx * dx + dy * dy
-        farthest = 0
-        if length:
-            # The hottest loop of a signature: the squared distance to the line
-            # through both ends, times `length`, in plain integer arithmetic.
-            worst, offset = limit * length, ax * dy - ay * dx
-            for index in range(first + 1, last):
-                cross = xs[index] * dy - ys[index] * dx - offset
-                cross *= cross
-                if cross > worst:
-                    farthest, worst = index, cross
-        if not farthest:
-            # Every point is near that line, but one past either end may still
-            # be far from the segment: a stroke that doubles back on itself
-            # must keep its turning point.
-            worst = limit
-            for index in range(first + 1, last):
-                qx, qy = xs[index] - ax, ys[index] - ay
-                along = qx * dx + qy * dy
-                if along <= 0:  # also when both ends are one point
-                    distance = qx * qx + qy * qy
-                elif along > length:
-                    qx, qy = qx - dx, qy - dy
-                    distance = qx * qx + qy * qy
-                else:
-                    continue
-                if distance > worst:
-                    farthest, worst = index, distance
-        if farthest:
-            keep.append(farthest)
-            pending.extend(((first, farthest), (farthest, last)))
-    keep.sort()
-    return keep[1:]
+def _skips_only_near_points(xs, ys, first, last, limit) -> bool:
+    """Whether each point between `first` and `last` is within √limit of the segment between."""
+    ax, ay = xs[first], ys[first]
+    dx, dy = xs[last] - ax, ys[last] - ay
+    length = dx * dx + dy * dy
+    # The hottest loop of a signature: plain arithmetic, no calls. Distance to
+    # the segment, not to its line: a stroke that doubles back on itself, or
+    # ends where it began, must keep its turning points.
+    for index in range(first + 1, last):
+        qx, qy = xs[index] - ax, ys[index] - ay
+        along = qx * dx + qy * dy
+        if along <= 0:
+            distance = qx * qx + qy * qy
+        elif along >= length:
+            qx, qy = qx - dx, qy - dy
+            distance = qx * qx + qy * qy
+        else:
+            cross = qx * dy - qy * dx
+            distance = cross * cross / length
+        if distance > limit:
+            return False
+    return True
