@@ -9,7 +9,7 @@ that INSERTs the whole payload as jsonb). Prints
 requests per second, p50/p95/p99 latency and errors for both, and their ratio.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python bench/kiosk_load.py [--tablets 50] [--per-tablet 40]
+    .venv/bin/python bench/kiosk_load.py --reset [--tablets 50] [--per-tablet 40]
 """
 
 import argparse
@@ -50,6 +50,11 @@ def parse_args():
         help="paced phase: seconds between one tablet's submissions",
     )
     parser.add_argument("--paced-per-tablet", type=int, default=10)
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="drop and recreate the database first, so that every run starts from the same state",
+    )
     parser.add_argument(
         "--rounds",
         type=int,
@@ -302,7 +307,7 @@ def main():
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not database_url.startswith("postgres"):
         raise SystemExit("The benchmark runs against PostgreSQL: set DATABASE_URL=postgres://…")
-    create_database_if_missing(database_url)
+    create_database_if_missing(database_url, args.reset)
     setup_django(database_url)
     print(f"Preparing {args.tablets} stations × {args.per_tablet} signatories …")
     # Fresh people for each signing phase: the same ids would be refused as already signed.
