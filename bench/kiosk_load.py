@@ -39,12 +39,10 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tablets", type=int, default=50)
     parser.add_argument("--per-tablet", type=int, default=40, help="signatures per tablet")
-    # As docs/deploy/netralitas-web.service: 4 processes × 4 threads on 2 cores.
-    # Threads let one request's Python run while another waits on PostgreSQL;
-    # more than 4 per process made them queue for the GIL (2 × 8 signed ~20 %
-    # slower), and the acceptor thread with them.
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    # 2 cores: one process per core gets past the GIL; threads in each let
+    # one request's Python run while another waits on PostgreSQL.
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
         "--interval",
         type=float,

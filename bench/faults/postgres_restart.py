@@ -251,7 +251,7 @@ def main():
     # The server's tracebacks during the outage go to a file, not over the report.
     server_log_path = Path(tempfile.gettempdir()) / f"netralitas-faults-gunicorn-{args.port}.log"
     server_log = server_log_path.open("w")
-    server = start_gunicorn(args.port, 4, 4, database_url, stderr=server_log)
+    server = start_gunicorn(args.port, 2, 8, database_url, stderr=server_log)
     error = None
     try:
         asyncio.run(wait_until_up(base_url, server))
