@@ -43,6 +43,7 @@ SIMPLIFY_RUN = 128
 
 def _is_number(value) -> bool:
     # Exact types: bool is an int in Python, and a JSON true is not a coordinate.
+    # An integer too large for a float is a number all the same (not isfinite's).
     kind = type(value)
     return kind is int or (kind is float and math.isfinite(value))
 
@@ -130,7 +131,7 @@ def _checked_point(point, bounds) -> list:
     if not (
         left <= x <= right and top <= y <= bottom and 0 <= t <= MAX_DURATION_MS and 0 <= p <= 1
     ):
-        if not all(map(math.isfinite, point)):
+        if not all(map(_is_number, point)):
             raise _invalid(_("Data tanda tangan harus berupa angka."))
         raise _invalid(
             _("Titik tanda tangan berada di luar bidang tanda tangan."), code="out_of_range"

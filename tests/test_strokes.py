@@ -47,6 +47,8 @@ def test_points_sent_by_earlier_kiosks_are_kept_number_for_number():
         ([[[10, 10, 0, 0.5], [10, "<svg onload=alert(1)>", 16, 0.5]]], "strokes_invalid"),
         ([[[10_000, 10, 0, 0.5]]], "out_of_range"),
         ([[[10, 10, 0, 1.5]]], "out_of_range"),
+        ([[[10**400, 10, 0, 0.5]]], "out_of_range"),
+        ([[[10, 10, -(10**400), 0.5]]], "out_of_range"),
         ([[{"x": 10, "y": 10, "t": -5, "p": 0.5}]], "out_of_range"),
         ([[{"x": 10, "y": 10, "t": 0, "p": 3}]], "out_of_range"),
         ([[{"x": 10, "y": 10, "t": 0, "p": 0.5}]], "too_little_ink"),
@@ -69,7 +71,9 @@ def test_non_finite_numbers_are_refused():
     assert raised.value.code == "strokes_invalid"
 
 
-@pytest.mark.parametrize(("width", "height"), [(0, 300), (800, "300"), (99999, 300), (None, 1)])
+@pytest.mark.parametrize(
+    ("width", "height"), [(0, 300), (800, "300"), (99999, 300), (None, 1), (10**400, 300)]
+)
 def test_implausible_canvas_is_refused(width, height):
     with pytest.raises(PledgeError) as raised:
         validate_strokes(make_strokes(), width, height)
