@@ -182,6 +182,11 @@ def _reported_pending(request) -> int | None:
 def station_refusal(request, error: PledgeError, status=403, page=True):
     """The tablet's answer to a refused request: a full-screen page or JSON."""
     if not page:
-        return JsonResponse({"error": error.message, "code": error.code}, status=status)
+        return json_refusal(error, status)
     with translation.override("id"):
         return render(request, "pledges/kiosk/refused.html", {"error": error}, status=status)
+
+
+def json_refusal(error: PledgeError, status: int) -> JsonResponse:
+    """A refusal as the kiosk's script reads it: the Indonesian message and its code."""
+    return JsonResponse({"error": error.message, "code": error.code}, status=status)

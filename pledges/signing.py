@@ -253,7 +253,7 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         # key was used before; a concurrent insert for the same person or key
         # waits for the other to commit and then inserts nothing. Which of
         # those it was is read back by _earlier_result.
-        stored = store(event, signature, changes)
+        stored = store(event, signature, values, changes)
     except IntegrityError:
         # A foreign key no longer holds: the person was removed from the list
         # between the check and the commit.
@@ -263,11 +263,14 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
     return stored
 
 
-def _store_in_transaction(event, signature, changes) -> Signature | None:
-    """Store `signature` and its audit entry; None if a unique constraint kept it out."""
+def _store_in_transaction(event, signature, values, changes) -> Signature | None:
+    """Store `signature` (its column `values`) and its audit entry.
+
+    None if a unique constraint kept it out.
+    """
     with transaction.atomic():
         signature.signatory = _signatory_of(event, signature.signatory_id)
-        signature.pk = insert_row(Signature, _column_values(signature), ignore_conflicts=True)
+        signature.pk = insert_row(Signature, values, ignore_conflicts=True)
         if signature.pk is None:
             return None
         # Inserted without the model's save(), so without the generic "create"
@@ -294,12 +297,10 @@ SELECT person.full_name, stored.id FROM person LEFT JOIN stored ON true
 """
 
 
-def _store_in_one_statement(event, signature, changes) -> Signature | None:
+def _store_in_one_statement(event, signature, values, changes) -> Signature | None:
     # The entry's object id and label come from the statement's own rows.
     entry = {**audit.context_values("sign", event, changes), "object_type": "Signature"}
-    signature_columns, signature_values, signature_params = typed_values(
-        Signature, _column_values(signature)
-    )
+    signature_columns, signature_values, signature_params = typed_values(Signature, values)
     audit_columns, audit_values, audit_params = typed_values(
         AuditEntry, {"at": signature.signed_at, **entry}
     )
@@ -327,13 +328,6 @@ def _store_in_one_statement(event, signature, changes) -> Signature | None:
     name, signature.pk = row
     signature.signatory = Signatory(pk=signature.signatory_id, full_name=name, event=event)
     return signature if signature.pk is not None else None
-
-
-def _column_values(signature) -> dict:
-    return {field.attname: getattr(signature, field.attname) for field in STORED_FIELDS}
-
-
-STORED_FIELDS = [field for field in Signature._meta.concrete_fields if not field.primary_key]
 
 
 def _earlier_result(station, submission) -> Signature:

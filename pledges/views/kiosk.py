@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 
 from pledges.access import (
     bind_station,
+    json_refusal,
     rate_from_setting,
     station_rate_key,
     station_refusal,
@@ -208,7 +209,4 @@ def _submission_from(request, data) -> SignatureSubmission:
 
 
 def _refusal(error: PledgeError, status=None) -> JsonResponse:
-    return JsonResponse(
-        {"error": error.message, "code": error.code},
-        status=status or STATUS_FOR_CODE.get(error.code, 422),
-    )
+    return json_refusal(error, status or STATUS_FOR_CODE.get(error.code, 422))
