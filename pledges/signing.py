@@ -282,9 +282,16 @@ def _store_in_transaction(event, signature, values, changes) -> Signature | None
 # PostgreSQL does the same in one statement, so in one round trip and one
 # implicit transaction: at 50 tablets the five round trips of the transaction
 # above cost more than the work itself (bench/kiosk_load.py).
+#
+# The signatory is looked up by primary key alone, its event checked after:
+# given both conditions at once, a planner whose statistics are stale (a list
+# imported minutes ago) may walk the event's whole list instead, a scan per
+# signature that grows with the list.
 STORE_SQL = """
-WITH person AS (
-    SELECT id, full_name FROM pledges_signatory WHERE id = %s AND event_id = %s
+WITH found AS MATERIALIZED (
+    SELECT id, full_name, event_id FROM pledges_signatory WHERE id = %s
+), person AS (
+    SELECT id, full_name FROM found WHERE event_id = %s
 ), stored AS (
     INSERT INTO pledges_signature ({signature_columns}) SELECT {signature_values} FROM person
     ON CONFLICT DO NOTHING RETURNING id

@@ -303,3 +303,26 @@ def test_database_outage_gets_a_json_503_the_tablet_retries(kiosk, signatory, mo
     assert response.json()["code"] == "database_unavailable"
     assert "dikirim ulang otomatis" in response.json()["error"]
     assert not Signature.objects.exists()
+
+
+def test_signing_finds_the_signatory_by_primary_key_on_a_freshly_imported_list(kiosk, signatory):
+    """A list imported minutes ago has no statistics yet; a signature must not scan it."""
+    if connection.vendor == "sqlite":
+        pytest.skip("PostgreSQL's planner")
+    Signatory.objects.bulk_create(
+        Signatory(event=signatory.event, full_name=f"Peserta {number}", category="non_asn")
+        for number in range(3000)
+    )
+    plans = []
+
+    def explain_the_store(execute, sql, params, many, context):
+        if sql.lstrip().startswith("WITH") and "INSERT INTO" in sql:
+            context["cursor"].cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in context["cursor"].cursor.fetchall()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explain_the_store):
+        assert post(kiosk, submission(signatory)).status_code == 200
+    assert len(plans) == 1
+    assert "pledges_signatory_pkey" in plans[0]
+    assert "pledges_signatory_event_id" not in plans[0]
