@@ -326,3 +326,16 @@ def test_signing_finds_the_signatory_by_primary_key_on_a_freshly_imported_list(k
     assert len(plans) == 1
     assert "pledges_signatory_pkey" in plans[0]
     assert "pledges_signatory_event_id" not in plans[0]
+
+
+def test_signing_statements_are_prepared_once_per_connection(kiosk, open_event):
+    if connection.vendor == "sqlite":
+        pytest.skip("PostgreSQL's prepared statements")
+    for number in range(3):
+        signatory = make_signatory(open_event, f"Peserta {number}", nip="")
+        assert post(kiosk, submission(signatory)).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("INSERT INTO pledges_signature" in statement for statement in prepared)
+    assert any("FROM pledges_signingstation" in statement for statement in prepared)
