@@ -9,8 +9,10 @@ is stored and loaded is exactly what the ORM would store and load.
 from contextlib import contextmanager
 from functools import cache
 
+import orjson
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import JSONField
 
 
 def insert_row(model, values: dict, *, ignore_conflicts: bool = False) -> int | None:
@@ -44,10 +46,22 @@ def typed_values(model, values: dict) -> tuple[str, str, list]:
     connection = connections[DEFAULT_DB_ALIAS]
     fields, columns, placeholders = _columns(model, tuple(values))
     params = [
-        field.get_db_prep_save(value, connection)
+        _db_value(field, value, connection)
         for field, value in zip(fields, values.values(), strict=True)
     ]
     return columns, placeholders, params
+
+
+def _db_value(field, value, connection):
+    if connection.vendor == "postgresql" and isinstance(field, JSONField) and not field.encoder:
+        # The JSON the field's own json.dumps writes (its placeholder casts it to
+        # jsonb, which keeps values, not spelling), ten times faster: a
+        # signature's strokes are over a thousand numbers.
+        try:
+            return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:  # what orjson does not take (a 65-bit integer) json.dumps still may
+            pass
+    return field.get_db_prep_save(value, connection)
 
 
 @cache
