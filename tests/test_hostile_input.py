@@ -64,13 +64,17 @@ json_value = st.recursive(
     ),
     max_leaves=40,
 )
-point = st.fixed_dictionaries(
-    {
-        "x": st.one_of(st.floats(-100, 1000), st.integers(-100, 1000), text),
-        "y": st.one_of(st.floats(-100, 500), st.integers(-100, 500)),
-        "t": st.integers(-10, 10**7),
-        "p": st.floats(0, 1),
-    }
+coordinates = {
+    "x": st.one_of(st.floats(-100, 1000), st.integers(-100, 1000), text),
+    "y": st.one_of(st.floats(-100, 500), st.integers(-100, 500), st.floats(allow_nan=True)),
+    "t": st.one_of(st.integers(-10, 10**7), st.integers()),
+    "p": st.one_of(st.floats(0, 1), st.booleans()),
+}
+# What tablets send ([x, y, t, p]), and the object form earlier kiosks queued offline.
+point = st.one_of(
+    st.tuples(*coordinates.values()).map(list),
+    st.lists(json_scalar, max_size=5),
+    st.fixed_dictionaries(coordinates),
 )
 strokes = st.one_of(json_value, st.lists(st.lists(point, max_size=30), max_size=6))
 
