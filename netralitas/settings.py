@@ -125,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-else:
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Lets pledges.rows.prepared_cursor prepare the venue's hot statements;
     # Django's own cursors bind parameters client-side and never prepare, so
     # nothing else changes. Without it psycopg ignores prepare=True.

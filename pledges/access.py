@@ -95,11 +95,19 @@ def bind_station(request, response, station) -> None:
 
 
 def bound_station_id(request) -> int | None:
-    """The id of the station this browser was bound to, if its cookie is genuine and fresh."""
-    value = request.get_signed_cookie(
-        STATION_COOKIE, default="", salt=STATION_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE
-    )
-    return int(value) if value.isdigit() else None
+    """The id of the station this browser was bound to, if its cookie is genuine and fresh.
+
+    Verified once per request: the rate limit and the station check both ask.
+    """
+    if not hasattr(request, "_bound_station_id"):
+        value = request.get_signed_cookie(
+            STATION_COOKIE,
+            default="",
+            salt=STATION_COOKIE_SALT,
+            max_age=settings.SESSION_COOKIE_AGE,
+        )
+        request._bound_station_id = int(value) if value.isdigit() else None
+    return request._bound_station_id
 
 
 # The first query of every kiosk call, written out: the ORM took four times
