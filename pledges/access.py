@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pledges import audit
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.models import BawasluUnit, Event, SigningStation
 from pledges.rows import fetch_loaded
 from pledges.signing import check_station_usable, note_station_contact
@@ -158,7 +158,7 @@ def station_required(view=None, *, page=False):
                         "Tablet ini belum terhubung ke meja tanda tangan. "
                         "Pindai kode QR atau buka tautan meja dari petugas."
                     ),
-                    code="no_station",
+                    code=Code.NO_STATION,
                 )
             note_station_contact(station, _reported_pending(request))
             check_station_usable(station)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 
 
 def _sha256(path: Path) -> str:
@@ -83,21 +83,21 @@ def restore(source: Path) -> None:
     """
     manifest_path = source / "manifest.json"
     if not manifest_path.exists():
-        raise PledgeError(f"{source} bukan folder cadangan (manifest.json tidak ada).", "backup")
+        raise PledgeError(f"{source} bukan folder cadangan (manifest.json tidak ada).", Code.BACKUP)
     manifest = json.loads(manifest_path.read_text())
     for name, expected in manifest["files"].items():
         if not (source / name).exists() or _sha256(source / name) != expected:
-            raise PledgeError(f"Berkas cadangan {name} hilang atau rusak.", "backup_damaged")
+            raise PledgeError(f"Berkas cadangan {name} hilang atau rusak.", Code.BACKUP_DAMAGED)
     if manifest["database_vendor"] != connection.vendor:
         raise PledgeError(
             f"Cadangan ini dari {manifest['database_vendor']}, bukan {connection.vendor}.",
-            "backup_vendor",
+            Code.BACKUP_VENDOR,
         )
     if "pledges_event" in connection.introspection.table_names():
         raise PledgeError(
             "Basis data tujuan sudah berisi tabel Netralitas. "
             "Pulihkan ke basis data baru yang kosong.",
-            "restore_not_empty",
+            Code.RESTORE_NOT_EMPTY,
         )
     if _is_postgresql():
         connection.close()

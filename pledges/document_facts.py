@@ -12,7 +12,7 @@ import re
 from django.utils.translation import gettext as _
 
 from pledges.dates import clock_time, long_date
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory
 from pledges.nip import format_nip
 
@@ -33,7 +33,7 @@ def event_facts(event: Event) -> dict:
     if not event.frozen_pledge:
         raise PledgeError(
             _("Dokumen baru dapat dibuat setelah kegiatan dibuka dan teks ikrarnya dibekukan."),
-            code="not_open",
+            code=Code.NOT_OPEN,
         )
     unit, region = event.unit, event.region
     return {
@@ -81,7 +81,7 @@ def pakta_integritas_facts(signatory: Signatory) -> dict:
         raise PledgeError(
             _("%(name)s belum menandatangani, jadi pakta integritasnya belum dapat dibuat.")
             % {"name": signatory.full_name},
-            code="not_signed",
+            code=Code.NOT_SIGNED,
         )
     event = signatory.event
     return {**event_facts(event), "signer": signer_facts(signatory, event.region)}
@@ -98,7 +98,7 @@ def collective_deklarasi_facts(event: Event) -> dict:
     if not signers:
         raise PledgeError(
             _("Belum ada yang menandatangani; deklarasi bersama belum dapat dibuat."),
-            code="no_signatures",
+            code=Code.NO_SIGNATURES,
         )
     return {**facts, "signers": signers}
 
@@ -117,7 +117,7 @@ def daftar_hadir_facts(event: Event) -> dict:
             total += len(rows)
             present += sum(row["signed"] for row in rows)
     if not total:
-        raise PledgeError(_("Belum ada peserta yang terdaftar."), code="no_signatories")
+        raise PledgeError(_("Belum ada peserta yang terdaftar."), code=Code.NO_SIGNATORIES)
     return {**facts, "groups": groups, "total": total, "present": present}
 
 

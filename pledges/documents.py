@@ -42,7 +42,7 @@ from pledges.document_facts import (
     daftar_hadir_facts,
     pakta_integritas_facts,
 )
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.models import Document, Event, Signatory
 
 logger = logging.getLogger(__name__)
@@ -123,13 +123,15 @@ def document_facts(event: Event, kind: str, signatory: Signatory | None = None) 
     """What a document of `kind` shows now; raises PledgeError if it cannot be made."""
     if kind == Document.Kind.PAKTA_INTEGRITAS:
         if signatory is None:
-            raise PledgeError(_("Pakta integritas perorangan perlu penanda tangan."), "no_signer")
+            raise PledgeError(
+                _("Pakta integritas perorangan perlu penanda tangan."), Code.NO_SIGNER
+            )
         return pakta_integritas_facts(signatory)
     if kind == Document.Kind.DEKLARASI:
         return collective_deklarasi_facts(event)
     if kind == Document.Kind.DAFTAR_HADIR:
         return daftar_hadir_facts(event)
-    raise PledgeError(_("Jenis dokumen tidak dikenal."), code="unknown_kind")
+    raise PledgeError(_("Jenis dokumen tidak dikenal."), code=Code.UNKNOWN_KIND)
 
 
 def fingerprint(facts: dict) -> str:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pledges import audit
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.models import Event
 from pledges.models.templates import pledge_text, sha256_hex
 from pledges.stats import live_counts
@@ -16,11 +16,13 @@ from pledges.stats import live_counts
 def open_event(event: Event) -> Event:
     """Open a draft event for signing, freezing its template's text and SHA-256.
 
-    Raises PledgeError(code="not_draft") unless the event is a draft.
+    Raises PledgeError(code=Code.NOT_DRAFT) unless the event is a draft.
     """
     event = Event.objects.select_for_update().select_related("template").get(pk=event.pk)
     if event.status != Event.Status.DRAFT:
-        raise PledgeError(_("Hanya kegiatan berstatus draf yang dapat dibuka."), code="not_draft")
+        raise PledgeError(
+            _("Hanya kegiatan berstatus draf yang dapat dibuka."), code=Code.NOT_DRAFT
+        )
     pledge = event.template.as_pledge()
     event.frozen_pledge = pledge
     event.frozen_pledge_text = pledge_text(pledge)
@@ -36,12 +38,12 @@ def open_event(event: Event) -> Event:
 def close_event(event: Event) -> Event:
     """Close an open event: from now on it accepts no registration and no signature.
 
-    Raises PledgeError(code="not_open") unless the event is open.
+    Raises PledgeError(code=Code.NOT_OPEN) unless the event is open.
     """
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status != Event.Status.OPEN:
         raise PledgeError(
-            _("Hanya kegiatan yang sedang dibuka yang dapat ditutup."), code="not_open"
+            _("Hanya kegiatan yang sedang dibuka yang dapat ditutup."), code=Code.NOT_OPEN
         )
     event.status = Event.Status.CLOSED
     event.closed_at = timezone.now()
@@ -55,21 +57,21 @@ def close_event(event: Event) -> Event:
 def delete_event(event: Event) -> None:
     """Delete an event that nobody has signed.
 
-    Raises PledgeError(code="event_has_signatures") otherwise.
+    Raises PledgeError(code=Code.EVENT_HAS_SIGNATURES) otherwise.
     """
     from pledges.models import Signature
 
     if Signature.objects.filter(signatory__event=event).exists():
         raise PledgeError(
             _("Kegiatan yang sudah memiliki tanda tangan tidak dapat dihapus."),
-            code="event_has_signatures",
+            code=Code.EVENT_HAS_SIGNATURES,
         )
     try:
         event.delete()
     except ProtectedError:
         raise PledgeError(
             _("Kegiatan yang sudah memiliki dokumen tidak dapat dihapus."),
-            code="event_has_documents",
+            code=Code.EVENT_HAS_DOCUMENTS,
         ) from None
 
 
@@ -93,12 +95,12 @@ def save_event(event: Event, user=None) -> Event:
     stored = Event.objects.select_for_update().get(pk=event.pk)
     if stored.status == Event.Status.CLOSED:
         raise PledgeError(
-            _("Kegiatan sudah ditutup; datanya tidak dapat diubah lagi."), code="closed"
+            _("Kegiatan sudah ditutup; datanya tidak dapat diubah lagi."), code=Code.CLOSED
         )
     if stored.status == Event.Status.OPEN and stored.template_id != event.template_id:
         raise PledgeError(
             _("Teks ikrar sudah dibekukan saat kegiatan dibuka; templat tidak dapat diganti."),
-            code="template_frozen",
+            code=Code.TEMPLATE_FROZEN,
         )
     # Status and frozen text change only through open_event/close_event.
     event.status = stored.status

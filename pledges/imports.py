@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pledges import audit
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.models import Event, Region, Signatory
 from pledges.signatories import check_can_register, check_led_region, clean_signatory_nip
 from pledges.spreadsheets import EXACT_DIGITS, read_table, write_table
@@ -75,7 +75,7 @@ def read_import_file(name: str, data: bytes) -> list[dict]:
                     numeric.append(column)
         rows.append({"line": number, "values": values, "numeric": numeric})
     if not rows:
-        raise PledgeError(_("Berkas hanya berisi judul kolom, tanpa data."), code="file_empty")
+        raise PledgeError(_("Berkas hanya berisi judul kolom, tanpa data."), code=Code.FILE_EMPTY)
     return rows
 
 
@@ -101,7 +101,7 @@ def _check_headers(columns: list[str]) -> None:
         raise PledgeError(
             _("Judul kolom tidak sesuai templat (%(problems)s). Kolom yang dipakai: %(expected)s.")
             % {"problems": "; ".join(problems), "expected": expected},
-            code="file_bad_headers",
+            code=Code.FILE_BAD_HEADERS,
         )
 
 
@@ -230,7 +230,7 @@ class _RegionIndex:
                 raise PledgeError(
                     _("Kode wilayah %(code)s tidak ada di %(regency)s.")
                     % {"code": value, "regency": self.regency.name},
-                    code="region_unknown",
+                    code=Code.REGION_UNKNOWN,
                 )
             return region
         found = self.by_name.get((level, _region_key(value)), [])
@@ -239,7 +239,7 @@ class _RegionIndex:
             raise PledgeError(
                 _("Tidak ada %(kind)s bernama “%(name)s” di %(regency)s.")
                 % {"kind": kind, "name": value, "regency": self.regency.name},
-                code="region_unknown",
+                code=Code.REGION_UNKNOWN,
             )
         if len(found) > 1:
             raise PledgeError(
@@ -250,7 +250,7 @@ class _RegionIndex:
                     "name": value,
                     "codes": ", ".join(region.code for region in found),
                 },
-                code="region_ambiguous",
+                code=Code.REGION_AMBIGUOUS,
             )
         return found[0]
 
@@ -278,7 +278,7 @@ def import_signatories(event: Event, raw_rows: list[dict], only_valid: bool = Fa
                 "Sebagian NIP baru saja didaftarkan oleh pengguna atau meja lain; "
                 "tidak ada yang disimpan. Unggah ulang berkas untuk memeriksanya lagi."
             ),
-            code="import_conflict",
+            code=Code.IMPORT_CONFLICT,
         ) from None
 
 
@@ -296,12 +296,12 @@ def _import(event, raw_rows, only_valid):
                 len(bad),
             )
             % {"count": len(bad)},
-            code="import_has_errors",
+            code=Code.IMPORT_HAS_ERRORS,
         )
     good = [row for row in rows if not row.errors]
     if not good:
         raise PledgeError(
-            _("Tidak ada baris yang sah untuk disimpan."), code="import_nothing_valid"
+            _("Tidak ada baris yang sah untuk disimpan."), code=Code.IMPORT_NOTHING_VALID
         )
     signatories = Signatory.objects.bulk_create(
         [_signatory(event, row.fields) for row in good], batch_size=500

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pledges import audit
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, Document, Event, Signatory, Signature
 from pledges.nip import normalize_nip, validate_nip
 
@@ -111,7 +111,7 @@ def purge_event_personal_data(event: Event, now=None) -> dict[str, int]:
     Document rows keep SHA-256 and verification code, so a copy someone kept
     can still be checked on the verification page. Audit entries about the
     signatories lose their details. The event keeps its final counts.
-    Raises PledgeError(code="retention") if the event is not past retention.
+    Raises PledgeError(code=Code.RETENTION) if the event is not past retention.
     """
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
@@ -120,7 +120,7 @@ def purge_event_personal_data(event: Event, now=None) -> dict[str, int]:
                 f"Kegiatan #{event.pk} belum melewati masa retensi "
                 f"{settings.PERSONAL_DATA_RETENTION_DAYS} hari sejak ditutup, "
                 "atau datanya sudah dihapus.",
-                "retention",
+                Code.RETENTION,
             )
         signatories = Signatory.objects.filter(event=event)
         signature_ids = list(

@@ -9,7 +9,7 @@ declaration.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 
 SKB_NETRALITAS = (
     "Keputusan Bersama Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi, "
@@ -129,14 +129,15 @@ def revise_template(template, **changes):
     A template that nobody has signed is edited in place. A signed one stays
     as it is and the changes become a new version (which becomes current), so
     what was signed can always be shown exactly as it was.
-    Raises PledgeError(code="template_not_current") for an old version.
+    Raises PledgeError(code=Code.TEMPLATE_NOT_CURRENT) for an old version.
     """
     from pledges.models import PledgeTemplate
 
     template = PledgeTemplate.objects.select_for_update().get(pk=template.pk)
     if not template.is_current:
         raise PledgeError(
-            _("Hanya versi terbaru sebuah templat yang dapat diubah."), code="template_not_current"
+            _("Hanya versi terbaru sebuah templat yang dapat diubah."),
+            code=Code.TEMPLATE_NOT_CURRENT,
         )
     if not template.is_signed():
         for field, value in changes.items():

@@ -8,8 +8,8 @@ Contract:
 - The certificate is the PKCS#12 file of ``settings.PADES_PKCS12_PATH``
   (password ``PADES_PKCS12_PASSWORD``). Without it, development creates a
   self-signed certificate under ``PADES_DEV_CERT_DIR`` on first use; production
-  raises ``PledgeError(code="pades_not_configured")``. A file that cannot be
-  opened raises ``PledgeError(code="pades_bad_certificate")``.
+  raises ``PledgeError(code=Code.PADES_NOT_CONFIGURED)``. A file that cannot be
+  opened raises ``PledgeError(code=Code.PADES_BAD_CERTIFICATE)``.
 - ``check_seal(pdf_bytes)`` says whether a PDF carries an intact seal by that
   certificate. ``current_certificate()`` describes it for the public page.
 """
@@ -40,7 +40,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 
 DEV_CERT_FILE = "pades-dev.p12"
 DEV_CERT_PASSWORD = b"netralitas-dev"
@@ -149,7 +149,7 @@ def _pkcs12_source() -> tuple[str, bytes]:
     if getattr(settings, "PRODUCTION", False):
         raise PledgeError(
             _("Sertifikat segel PAdES belum dikonfigurasi (PADES_PKCS12_PATH)."),
-            code="pades_not_configured",
+            code=Code.PADES_NOT_CONFIGURED,
         )
     path = Path(settings.PADES_DEV_CERT_DIR) / DEV_CERT_FILE
     if not path.exists():
@@ -189,7 +189,7 @@ def _signer(path: str, password: bytes, modified: int) -> signers.SimpleSigner:
         raise PledgeError(
             _("Sertifikat segel PAdES (%(path)s) tidak dapat dibuka: berkas atau sandi salah.")
             % {"path": path},
-            code="pades_bad_certificate",
+            code=Code.PADES_BAD_CERTIFICATE,
         )
     return _LoadedKeySigner(
         signing_key=loaded.signing_key,

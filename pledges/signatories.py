@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory
 from pledges.nip import normalize_nip, validate_nip
 
@@ -12,7 +12,7 @@ from pledges.nip import normalize_nip, validate_nip
 def check_can_register(event: Event) -> None:
     if event.status == Event.Status.CLOSED:
         raise PledgeError(
-            _("Kegiatan sudah ditutup; pendaftaran tidak diterima lagi."), code="closed"
+            _("Kegiatan sudah ditutup; pendaftaran tidak diterima lagi."), code=Code.CLOSED
         )
 
 
@@ -24,7 +24,7 @@ def clean_signatory_nip(nip: str) -> str:
     try:
         validate_nip(nip)
     except ValidationError as error:
-        raise PledgeError(error.messages[0], code=error.code or "nip_invalid") from None
+        raise PledgeError(error.messages[0], code=error.code or Code.NIP_INVALID) from None
     return nip
 
 
@@ -55,7 +55,7 @@ def check_led_region(event: Event, category: str, led_region) -> None:
         if led_region is not None:
             raise PledgeError(
                 _("Wilayah yang dipimpin hanya diisi untuk camat, lurah, dan kepala desa."),
-                code="region_not_allowed",
+                code=Code.REGION_NOT_ALLOWED,
             )
         return
     if led_region is None:
@@ -70,19 +70,19 @@ def check_led_region(event: Event, category: str, led_region) -> None:
                 "kind": "kecamatan" if level == "district" else "desa/kelurahan",
                 "event_region": event.region.name,
             },
-            code="region_outside",
+            code=Code.REGION_OUTSIDE,
         )
     if category == Signatory.Category.LURAH and not led_region.is_kelurahan:
         raise PledgeError(
             _("%(region)s adalah desa; pilih kategori kepala desa, bukan %(label)s.")
             % {"region": led_region.name, "label": str(label).lower()},
-            code="region_kind",
+            code=Code.REGION_KIND,
         )
     if category == Signatory.Category.KEPALA_DESA and led_region.is_kelurahan:
         raise PledgeError(
             _("%(region)s adalah kelurahan; pilih kategori lurah, bukan %(label)s.")
             % {"region": led_region.name, "label": str(label).lower()},
-            code="region_kind",
+            code=Code.REGION_KIND,
         )
 
 
@@ -93,7 +93,7 @@ def check_unsigned(signatory: Signatory) -> None:
         raise PledgeError(
             _("%(name)s sudah menandatangani; datanya tidak dapat diubah atau dihapus.")
             % {"name": signatory.full_name},
-            code="signatory_signed",
+            code=Code.SIGNATORY_SIGNED,
         )
 
 
@@ -135,6 +135,6 @@ def _save_unique(signatory: Signatory) -> None:
         if signatory.nip and duplicate.exclude(pk=signatory.pk).exists():
             raise PledgeError(
                 _("NIP %(nip)s sudah terdaftar pada kegiatan ini.") % {"nip": signatory.nip},
-                code="nip_duplicate",
+                code=Code.NIP_DUPLICATE,
             ) from None
         raise

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pledges import audit
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, Event, Signatory, Signature, SigningStation
 from pledges.rows import insert_row, prepared_cursor, typed_values
 from pledges.signatories import register_signatory
@@ -38,10 +38,12 @@ def _check_event_open(event: Event) -> None:
     if event.status == Event.Status.CLOSED:
         raise PledgeError(
             _("Kegiatan ini sudah ditutup; tanda tangan tidak diterima lagi."),
-            code="event_closed",
+            code=Code.EVENT_CLOSED,
         )
     if event.status != Event.Status.OPEN:
-        raise PledgeError(_("Kegiatan ini belum dibuka untuk tanda tangan."), code="event_not_open")
+        raise PledgeError(
+            _("Kegiatan ini belum dibuka untuk tanda tangan."), code=Code.EVENT_NOT_OPEN
+        )
 
 
 @transaction.atomic
@@ -54,11 +56,11 @@ def open_station(event: Event, label: str, opened_by=None) -> tuple[SigningStati
     _check_event_open(event)
     label = (label or "").strip()
     if not label:
-        raise PledgeError(_("Isi nama meja, misalnya “Meja 1”."), code="label_required")
+        raise PledgeError(_("Isi nama meja, misalnya “Meja 1”."), code=Code.LABEL_REQUIRED)
     if len(label) > MAX_LABEL_LENGTH:
         raise PledgeError(
             _("Nama meja paling panjang %(max)d karakter.") % {"max": MAX_LABEL_LENGTH},
-            code="label_too_long",
+            code=Code.LABEL_TOO_LONG,
         )
     token = secrets.token_urlsafe(32)
     station = SigningStation.objects.create(
@@ -80,7 +82,7 @@ def check_station_usable(station: SigningStation) -> None:
     if station.revoked_at is not None:
         raise PledgeError(
             _("Meja ini sudah dicabut oleh petugas. Hubungi petugas Bawaslu untuk meja baru."),
-            code="station_revoked",
+            code=Code.STATION_REVOKED,
         )
     _check_event_open(station.event)
 
@@ -99,7 +101,7 @@ def authenticate_station(token: str) -> SigningStation:
     if station is None:
         raise PledgeError(
             _("Tautan meja tidak dikenal. Minta tautan atau kode QR baru kepada petugas."),
-            code="station_unknown",
+            code=Code.STATION_UNKNOWN,
         )
     check_station_usable(station)
     return station
@@ -162,27 +164,27 @@ def register_walk_in(station: SigningStation, data: dict) -> Signatory:
     if not station.event.allow_walk_ins:
         raise PledgeError(
             _("Kegiatan ini tidak menerima pendaftaran di tempat. Hubungi petugas."),
-            code="walk_in_not_allowed",
+            code=Code.WALK_IN_NOT_ALLOWED,
         )
     fields = {}
     for name, (label, max_length, required) in WALK_IN_FIELDS.items():
         value = data.get(name, "")
         value = " ".join(value.split()) if isinstance(value, str) else ""
         if required and not value:
-            raise PledgeError(_("Isi %(field)s.") % {"field": label}, code="field_required")
+            raise PledgeError(_("Isi %(field)s.") % {"field": label}, code=Code.FIELD_REQUIRED)
         if len(value) > max_length:
             raise PledgeError(
                 _("%(field)s paling panjang %(max)d karakter.")
                 % {"field": str(label).capitalize(), "max": max_length},
-                code="field_too_long",
+                code=Code.FIELD_TOO_LONG,
             )
         fields[name] = value
     category = data.get("category")
     if category not in Signatory.Category.values:
-        raise PledgeError(_("Pilih kategori."), code="category_invalid")
+        raise PledgeError(_("Pilih kategori."), code=Code.CATEGORY_INVALID)
     if category != Signatory.Category.NON_ASN and not fields["nip"]:
         raise PledgeError(
-            _("Isi NIP (18 digit). Jika bukan ASN, pilih kategori Non-ASN."), code="nip_required"
+            _("Isi NIP (18 digit). Jika bukan ASN, pilih kategori Non-ASN."), code=Code.NIP_REQUIRED
         )
     return register_signatory(
         station.event,
@@ -222,7 +224,7 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
     if submission.pledge_sha256 != event.frozen_pledge_sha256:
         raise PledgeError(
             _("Teks ikrar di layar tidak sama dengan teks ikrar kegiatan. Muat ulang halaman."),
-            code="pledge_changed",
+            code=Code.PLEDGE_CHANGED,
         )
     values = {
         "signatory_id": submission.signatory_id,
@@ -347,12 +349,12 @@ def _earlier_result(station, submission) -> Signature:
     if signature is None:
         raise PledgeError(
             _("Nama ini sudah menandatangani ikrar (mungkin di meja lain). Tidak perlu mengulang."),
-            code="already_signed",
+            code=Code.ALREADY_SIGNED,
         )
     if signature.station_id != station.pk or signature.signatory_id != submission.signatory_id:
         raise PledgeError(
             _("Kunci pengiriman ini sudah dipakai untuk tanda tangan lain."),
-            code="idempotency_conflict",
+            code=Code.IDEMPOTENCY_CONFLICT,
         )
     return signature
 
@@ -372,5 +374,5 @@ def _signatory_of(event: Event, signatory_id) -> Signatory:
 
 def _signatory_unknown() -> PledgeError:
     return PledgeError(
-        _("Penanda tangan tidak ditemukan pada kegiatan ini."), code="signatory_unknown"
+        _("Penanda tangan tidak ditemukan pada kegiatan ini."), code=Code.SIGNATORY_UNKNOWN
     )

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_DATA_ROWS = 5000
@@ -40,14 +40,14 @@ def read_table(name: str, data: bytes) -> list[list[str]]:
         raise PledgeError(
             _("Berkas terlalu besar (%(size).1f MB); batasnya 5 MB.")
             % {"size": len(data) / 1024 / 1024},
-            code="file_too_large",
+            code=Code.FILE_TOO_LARGE,
         )
     if not data.strip():
-        raise PledgeError(_("Berkas kosong."), code="file_empty")
+        raise PledgeError(_("Berkas kosong."), code=Code.FILE_EMPTY)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise PledgeError(
             _("Berkas Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau .csv."),
-            code="file_old_excel",
+            code=Code.FILE_OLD_EXCEL,
         )
     if data.startswith(b"PK\x03\x04"):
         rows = _read_xlsx(data)
@@ -57,12 +57,12 @@ def read_table(name: str, data: bytes) -> list[list[str]]:
         raise _not_a_spreadsheet()
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
-        raise PledgeError(_("Berkas kosong."), code="file_empty")
+        raise PledgeError(_("Berkas kosong."), code=Code.FILE_EMPTY)
     if len(rows) - 1 > MAX_DATA_ROWS:
         raise PledgeError(
             _("Berkas berisi %(count)d baris; paling banyak %(max)d baris sekali impor.")
             % {"count": len(rows) - 1, "max": MAX_DATA_ROWS},
-            code="file_too_many_rows",
+            code=Code.FILE_TOO_MANY_ROWS,
         )
     return rows
 
@@ -70,7 +70,7 @@ def read_table(name: str, data: bytes) -> list[list[str]]:
 def _not_a_spreadsheet():
     return PledgeError(
         _("Berkas ini bukan lembar kerja CSV atau XLSX. Unduh templat dan isi sesuai kolomnya."),
-        code="file_not_spreadsheet",
+        code=Code.FILE_NOT_SPREADSHEET,
     )
 
 

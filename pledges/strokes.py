@@ -17,7 +17,7 @@ from operator import sub
 
 from django.utils.translation import gettext as _
 
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 
 MAX_STROKES = 200
 MAX_POINTS = 5000
@@ -48,16 +48,16 @@ def _is_number(value) -> bool:
     return kind is int or (kind is float and math.isfinite(value))
 
 
-def _invalid(message, code="strokes_invalid"):
+def _invalid(message, code=Code.STROKES_INVALID):
     return PledgeError(message, code=code)
 
 
 def validate_canvas_size(width, height) -> tuple[int | float, int | float]:
-    """Check the pad's canvas size (CSS pixels); raise PledgeError(code="canvas_size")."""
+    """Check the pad's canvas size (CSS pixels); raise PledgeError(code=Code.CANVAS_SIZE)."""
     if not (_is_number(width) and _is_number(height)) or not (
         MIN_CANVAS <= width <= MAX_CANVAS and MIN_CANVAS <= height <= MAX_CANVAS
     ):
-        raise _invalid(_("Ukuran bidang tanda tangan tidak sah."), code="canvas_size")
+        raise _invalid(_("Ukuran bidang tanda tangan tidak sah."), code=Code.CANVAS_SIZE)
     return width, height
 
 
@@ -72,12 +72,12 @@ def validate_strokes(strokes, width, height) -> list[list[list]]:
     if not isinstance(strokes, list):
         raise _invalid(_("Data tanda tangan tidak dikenali."))
     if not strokes or not any(isinstance(stroke, list) and stroke for stroke in strokes):
-        raise _invalid(_("Tanda tangan masih kosong."), code="strokes_empty")
+        raise _invalid(_("Tanda tangan masih kosong."), code=Code.STROKES_EMPTY)
     if len(strokes) > MAX_STROKES:
         raise _invalid(
             _("Tanda tangan terdiri dari terlalu banyak goresan (paling banyak %(max)d).")
             % {"max": MAX_STROKES},
-            code="too_many_strokes",
+            code=Code.TOO_MANY_STROKES,
         )
     bounds = (
         -width * EDGE_TOLERANCE,
@@ -94,13 +94,13 @@ def validate_strokes(strokes, width, height) -> list[list[list]]:
             raise _invalid(
                 _("Tanda tangan terdiri dari terlalu banyak titik (paling banyak %(max)d).")
                 % {"max": MAX_POINTS},
-                code="too_many_points",
+                code=Code.TOO_MANY_POINTS,
             )
         checked.append([_checked_point(point, bounds) for point in stroke])
     if not has_enough_ink(checked):
         raise _invalid(
             _("Tanda tangan terlalu kecil atau hanya titik. Silakan tanda tangan sekali lagi."),
-            code="too_little_ink",
+            code=Code.TOO_LITTLE_INK,
         )
     return checked
 
@@ -134,7 +134,7 @@ def _checked_point(point, bounds) -> list:
         if not all(map(_is_number, point)):
             raise _invalid(_("Data tanda tangan harus berupa angka."))
         raise _invalid(
-            _("Titik tanda tangan berada di luar bidang tanda tangan."), code="out_of_range"
+            _("Titik tanda tangan berada di luar bidang tanda tangan."), code=Code.OUT_OF_RANGE
         )
     return point
 

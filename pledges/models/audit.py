@@ -15,6 +15,9 @@ class AuditEntry(models.Model):
         CLOSE = "close", _("Tutup kegiatan")
         PDF = "pdf", _("Buat PDF")
         DOWNLOAD = "download", _("Unduh")
+        EXPORT = "export", _("Ekspor daftar")
+        BIND = "bind", _("Hubungkan tablet")
+        LOGIN = "login", _("Masuk")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

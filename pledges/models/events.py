@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.nip import validate_nip
 
 
@@ -110,7 +110,7 @@ class Event(models.Model):
             ):
                 raise PledgeError(
                     _("Teks ikrar kegiatan yang sudah dibuka tidak dapat diubah."),
-                    code="pledge_frozen",
+                    code=Code.PLEDGE_FROZEN,
                 )
         super().save(*args, **kwargs)
 

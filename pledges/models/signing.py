@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 
 
 class SigningStation(models.Model):
@@ -42,10 +42,10 @@ class SigningStation(models.Model):
 
 class SignatureQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PledgeError(_("Tanda tangan tidak dapat diubah."), code="signature_immutable")
+        raise PledgeError(_("Tanda tangan tidak dapat diubah."), code=Code.SIGNATURE_IMMUTABLE)
 
     def delete(self):
-        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code="signature_immutable")
+        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)
 
 
 class Signature(models.Model):
@@ -90,11 +90,11 @@ class Signature(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise PledgeError(_("Tanda tangan tidak dapat diubah."), code="signature_immutable")
+            raise PledgeError(_("Tanda tangan tidak dapat diubah."), code=Code.SIGNATURE_IMMUTABLE)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code="signature_immutable")
+        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)
 
     @staticmethod
     def label_after_name(signed_at) -> str:

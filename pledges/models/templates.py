@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 
 
 class PledgeTemplate(models.Model):
@@ -50,7 +50,7 @@ class PledgeTemplate(models.Model):
         if self.pk and self.is_signed() and self._content_changed():
             raise PledgeError(
                 _("Templat ini sudah ditandatangani; perubahan harus dibuat sebagai versi baru."),
-                code="template_signed",
+                code=Code.TEMPLATE_SIGNED,
             )
         super().save(*args, **kwargs)
 

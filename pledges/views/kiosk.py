@@ -25,7 +25,7 @@ from pledges.access import (
     station_refusal,
     station_required,
 )
-from pledges.errors import PledgeError
+from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory
 from pledges.nip import mask_nip
 from pledges.signing import (
@@ -168,7 +168,7 @@ def _public_signatory(signatory) -> dict:
 
 
 def _json_body(request):
-    too_large = PledgeError(_("Data yang dikirim terlalu besar."), code="too_large")
+    too_large = PledgeError(_("Data yang dikirim terlalu besar."), code=Code.TOO_LARGE)
     length = request.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > MAX_BODY_BYTES:
         return None, _refusal(too_large, status=413)
@@ -181,7 +181,9 @@ def _json_body(request):
     except (ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict):
-        return None, _refusal(PledgeError(_("Data yang dikirim tidak dikenali."), code="bad_json"))
+        return None, _refusal(
+            PledgeError(_("Data yang dikirim tidak dikenali."), code=Code.BAD_JSON)
+        )
     return data, None
 
 
@@ -190,11 +192,11 @@ def _submission_from(request, data) -> SignatureSubmission:
         key = uuid.UUID(str(data.get("idempotency_key")))
     except ValueError:
         raise PledgeError(
-            _("Kunci pengiriman tidak sah."), code="idempotency_key_invalid"
+            _("Kunci pengiriman tidak sah."), code=Code.IDEMPOTENCY_KEY_INVALID
         ) from None
     signatory_id = data.get("signatory_id")
     if not isinstance(signatory_id, int) or isinstance(signatory_id, bool):
-        raise PledgeError(_("Penanda tangan tidak dikenali."), code="signatory_unknown")
+        raise PledgeError(_("Penanda tangan tidak dikenali."), code=Code.SIGNATORY_UNKNOWN)
     pledge_sha256 = data.get("pledge_sha256")
     return SignatureSubmission(
         idempotency_key=key,
