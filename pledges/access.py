@@ -1,13 +1,12 @@
-"""Who may see what. Every staff view and admin queryset goes through here.
+"""Web access: staff views fetch their objects here, tablets are bound and refused here.
 
-A staff user sees the events of their own Bawaslu unit and of the units
-below it; a superuser sees everything; anyone else sees nothing.
+What a user may see is decided by `pledges.visibility`; this module turns it
+into 404s for staff pages and into the tablet's signed-cookie binding.
 """
 
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
@@ -18,33 +17,7 @@ from pledges.errors import Code, PledgeError
 from pledges.models import BawasluUnit, Event, SigningStation
 from pledges.rows import fetch_loaded
 from pledges.signing import check_station_usable, note_station_contact
-
-
-def _unit_subtree(unit_id: int, prefix: str = "") -> Q:
-    # Units nest at most three deep (RI → provinsi → kabupaten/kota).
-    return (
-        Q(**{f"{prefix}id": unit_id})
-        | Q(**{f"{prefix}parent_id": unit_id})
-        | Q(**{f"{prefix}parent__parent_id": unit_id})
-    )
-
-
-def units_visible_to(user) -> QuerySet[BawasluUnit]:
-    units = BawasluUnit.objects.all()
-    if user.is_superuser:
-        return units
-    if not user.is_active or not user.is_staff or user.unit_id is None:
-        return units.none()
-    return units.filter(_unit_subtree(user.unit_id))
-
-
-def events_visible_to(user) -> QuerySet[Event]:
-    events = Event.objects.all()
-    if user.is_superuser:
-        return events
-    if not user.is_active or not user.is_staff or user.unit_id is None:
-        return events.none()
-    return events.filter(_unit_subtree(user.unit_id, prefix="unit__"))
+from pledges.visibility import events_visible_to, is_unit_staff
 
 
 def get_event_for(user, pk) -> Event:
@@ -62,9 +35,7 @@ def get_signatory_for(user, event_pk, pk):
 
 def unit_for_new_events(user) -> BawasluUnit | None:
     """The unit a new event of `user` belongs to, or None if they may not create events."""
-    if not user.is_active or not user.is_staff or user.unit_id is None:
-        return None
-    return user.unit
+    return user.unit if is_unit_staff(user) else None
 
 
 # --- Signing stations (tablets) ---------------------------------------------

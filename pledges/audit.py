@@ -18,7 +18,16 @@ _actor: ContextVar = ContextVar("audit_actor", default=None)
 _station: ContextVar = ContextVar("audit_station", default=None)
 
 # Fields too large or too noisy to copy into every audit entry.
-SKIPPED_FIELDS = {"strokes", "svg", "frozen_pledge", "frozen_pledge_text", "password", "updated_at"}
+# last_login: a login is recorded as a "login" entry of its own, by its user.
+SKIPPED_FIELDS = {
+    "strokes",
+    "svg",
+    "frozen_pledge",
+    "frozen_pledge_text",
+    "password",
+    "updated_at",
+    "last_login",
+}
 AUDITED_MODELS = (
     "BawasluUnit",
     "User",
@@ -157,8 +166,34 @@ def _on_delete(sender, instance, **kwargs):
     record("delete", instance, **_field_values(instance))
 
 
+def _on_login(sender, request, user, **kwargs):
+    with acting_as(user):
+        record(
+            "login",
+            user,
+            via="admin" if request is not None and request.path.startswith("/admin/") else "staf",
+            address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        )
+
+
+def _on_powers_changed(sender, instance, action, pk_set, model, **kwargs):
+    # Groups and permissions are many-to-many: no post_save tells of them.
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    field = "groups" if model._meta.model_name == "group" else "user_permissions"
+    names = sorted(str(item) for item in model.objects.filter(pk__in=pk_set or ()))
+    record("update", instance, **{field: {action.removeprefix("post_"): names}})
+
+
 def connect_signals():
+    from django.contrib.auth.signals import user_logged_in
+    from django.db.models.signals import m2m_changed
+
     from pledges import models
+
+    user_logged_in.connect(_on_login, dispatch_uid="audit-login")
+    for relation in (models.User.groups.through, models.User.user_permissions.through):
+        m2m_changed.connect(_on_powers_changed, sender=relation, dispatch_uid=f"audit-{relation}")
 
     for name in AUDITED_MODELS:
         model = getattr(models, name)

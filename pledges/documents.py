@@ -59,7 +59,7 @@ class Verification:
 
     @classmethod
     def of(cls, document: Document) -> "Verification":
-        return cls(document.verification_code, settings.SITE_URL + document.get_absolute_url())
+        return cls(document.verification_code, settings.SITE_URL + document.verification_path())
 
     @property
     def qr_svg(self) -> str:

@@ -5,7 +5,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pledges import audit
+from pledges import audit, rulebook
 from pledges.errors import Code, PledgeError
 from pledges.models import Event
 from pledges.models.templates import pledge_text, sha256_hex
@@ -55,54 +55,40 @@ def close_event(event: Event) -> Event:
 
 
 def delete_event(event: Event) -> None:
-    """Delete an event that nobody has signed.
+    """Delete an event that nobody has signed and no document was made of.
 
-    Raises PledgeError(code=Code.EVENT_HAS_SIGNATURES) otherwise.
+    Raises PledgeError "event_has_signatures" or "event_has_documents".
     """
-    from pledges.models import Signature
-
-    if Signature.objects.filter(signatory__event=event).exists():
-        raise PledgeError(
-            _("Kegiatan yang sudah memiliki tanda tangan tidak dapat dihapus."),
-            code=Code.EVENT_HAS_SIGNATURES,
-        )
-    try:
-        event.delete()
-    except ProtectedError:
-        raise PledgeError(
-            _("Kegiatan yang sudah memiliki dokumen tidak dapat dihapus."),
-            code=Code.EVENT_HAS_DOCUMENTS,
-        ) from None
-
-
-# Fields staff may still change once the event is open: the pledge is frozen
-# by then, so the template no longer matters and changing it would mislead.
-FIELDS_LOCKED_WHEN_OPEN = {"template"}
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        rulebook.check_event_deletable(event)
+        try:
+            event.delete()
+        except ProtectedError:
+            # A signature or document arrived between the check and the delete.
+            rulebook.check_event_deletable(event)
+            raise
 
 
 @transaction.atomic
 def save_event(event: Event, user=None) -> Event:
-    """Create or update an event's details from staff input.
+    """Create or update an event's details from staff input (staff pages and admin).
 
-    Raises PledgeError: "closed" for a closed event (it accepts nothing more),
-    "template_frozen" when the template of an open event would change.
+    Raises PledgeError with the codes of `rulebook.check_event_change`: a
+    closed event accepts nothing more, an open one keeps its template,
+    region and unit, and nobody changes the frozen pledge or final counts.
     """
     if event.pk is None:
         event.created_by = user
         event.status = Event.Status.DRAFT
+        # A new event starts with no evidence, whatever the caller filled in.
+        event.frozen_pledge, event.frozen_pledge_text, event.frozen_pledge_sha256 = None, "", ""
+        event.opened_at = event.closed_at = event.personal_data_purged_at = None
+        event.final_registered = event.final_signed = None
         event.save()
         return event
     stored = Event.objects.select_for_update().get(pk=event.pk)
-    if stored.status == Event.Status.CLOSED:
-        raise PledgeError(
-            _("Kegiatan sudah ditutup; datanya tidak dapat diubah lagi."), code=Code.CLOSED
-        )
-    if stored.status == Event.Status.OPEN and stored.template_id != event.template_id:
-        raise PledgeError(
-            _("Teks ikrar sudah dibekukan saat kegiatan dibuka; templat tidak dapat diganti."),
-            code=Code.TEMPLATE_FROZEN,
-        )
-    # Status and frozen text change only through open_event/close_event.
-    event.status = stored.status
+    fields = (*rulebook.EVENT_DETAILS, *rulebook.EVENT_EVIDENCE)
+    rulebook.check_event_change(stored, rulebook.changed_fields(stored, event, fields))
     event.save()
     return event

@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 from pledges import audit
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Region, Signatory
-from pledges.signatories import check_can_register, check_led_region, clean_signatory_nip
+from pledges.rulebook import check_can_register
+from pledges.signatories import check_led_region, clean_signatory_nip
 from pledges.spreadsheets import EXACT_DIGITS, read_table, write_table
 
 # Column name in the file -> Signatory field. The order is the template's.

@@ -9,6 +9,7 @@ declaration.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pledges import rulebook
 from pledges.errors import Code, PledgeError
 
 SKB_NETRALITAS = (
@@ -123,33 +124,57 @@ def load_shipped_templates(template_model=None) -> int:
 
 
 @transaction.atomic
-def revise_template(template, **changes):
-    """Apply `changes` to a template's content and return the template now current.
+def create_template(user, unit=None, **content):
+    """A new template (version 1) owned by `unit`, or national when `unit` is None.
 
-    A template that nobody has signed is edited in place. A signed one stays
-    as it is and the changes become a new version (which becomes current), so
-    what was signed can always be shown exactly as it was.
-    Raises PledgeError(code=Code.TEMPLATE_NOT_CURRENT) for an old version.
+    Raises PledgeError "forbidden" unless `user` may change such a template
+    (`rulebook.check_template_change`: national ones by a superuser only).
     """
     from pledges.models import PledgeTemplate
 
+    template = PledgeTemplate(unit=unit, version=1, is_current=True, **content)
+    rulebook.check_template_change(user, template)
+    template.save()
+    return template
+
+
+@transaction.atomic
+def revise_template(template, user=None, **changes):
+    """Make `changes` to a template's content the next version, and return it (now current).
+
+    Always a new version, signed or not: what an event froze, a preview
+    showed or a PDF printed can always be shown exactly as it was. Draft
+    events of the old version move to the new one (they froze nothing yet).
+    Changes of `source` alone are kept on the same version. Raises PledgeError:
+    "template_not_current" for an old version, "forbidden" when `user` (if
+    given) may not change this template.
+    """
+    from pledges.models import Event, PledgeTemplate
+
     template = PledgeTemplate.objects.select_for_update().get(pk=template.pk)
+    if user is not None:
+        rulebook.check_template_change(user, template)
     if not template.is_current:
         raise PledgeError(
             _("Hanya versi terbaru sebuah templat yang dapat diubah."),
             code=Code.TEMPLATE_NOT_CURRENT,
         )
-    if not template.is_signed():
-        for field, value in changes.items():
-            setattr(template, field, value)
-        template.save()
+    content = {field: getattr(template, field) for field in PledgeTemplate.CONTENT_FIELDS}
+    if all(content[field] == value for field, value in changes.items() if field in content):
+        if "source" in changes and changes["source"] != template.source:
+            template.source = changes["source"]
+            template.save(update_fields=["source"])
         return template
     template.is_current = False
     template.save(update_fields=["is_current"])
-    content = {field: getattr(template, field) for field in PledgeTemplate.CONTENT_FIELDS}
-    return PledgeTemplate.objects.create(
+    revised = PledgeTemplate.objects.create(
         **{"source": template.source, **content, **changes},
+        unit=template.unit,
         slug=template.slug,
         version=template.version + 1,
         is_current=True,
     )
+    for event in Event.objects.filter(template=template, status=Event.Status.DRAFT):
+        event.template = revised
+        event.save(update_fields=["template", "updated_at"])
+    return revised

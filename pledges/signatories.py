@@ -4,16 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from pledges import rulebook
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory
 from pledges.nip import normalize_nip, validate_nip
-
-
-def check_can_register(event: Event) -> None:
-    if event.status == Event.Status.CLOSED:
-        raise PledgeError(
-            _("Kegiatan sudah ditutup; pendaftaran tidak diterima lagi."), code=Code.CLOSED
-        )
 
 
 def clean_signatory_nip(nip: str) -> str:
@@ -36,7 +30,7 @@ def register_signatory(event: Event, **fields) -> Signatory:
     malformed NIP, "nip_duplicate" when the NIP is already registered here,
     "region_*" when the led region does not fit the category and the event.
     """
-    check_can_register(event)
+    rulebook.check_can_register(event)
     fields["nip"] = clean_signatory_nip(fields.get("nip", ""))
     check_led_region(event, fields.get("category", ""), fields.get("led_region"))
     signatory = Signatory(event=event, **fields)
@@ -86,17 +80,6 @@ def check_led_region(event: Event, category: str, led_region) -> None:
         )
 
 
-def check_unsigned(signatory: Signatory) -> None:
-    from pledges.models import Signature
-
-    if Signature.objects.filter(signatory_id=signatory.pk).exists():
-        raise PledgeError(
-            _("%(name)s sudah menandatangani; datanya tidak dapat diubah atau dihapus.")
-            % {"name": signatory.full_name},
-            code=Code.SIGNATORY_SIGNED,
-        )
-
-
 @transaction.atomic
 def update_signatory(signatory: Signatory, **fields) -> Signatory:
     """Change an unsigned signatory's details.
@@ -107,8 +90,7 @@ def update_signatory(signatory: Signatory, **fields) -> Signatory:
     signatory = (
         Signatory.objects.select_for_update().select_related("event__region").get(pk=signatory.pk)
     )
-    check_can_register(signatory.event)
-    check_unsigned(signatory)
+    rulebook.check_signatory_changeable(signatory)
     fields["nip"] = clean_signatory_nip(fields.get("nip", signatory.nip))
     for name, value in fields.items():
         setattr(signatory, name, value)
@@ -121,8 +103,7 @@ def update_signatory(signatory: Signatory, **fields) -> Signatory:
 def remove_signatory(signatory: Signatory) -> None:
     """Remove an unsigned signatory. Raises PledgeError "signatory_signed" or "closed"."""
     signatory = Signatory.objects.select_for_update().select_related("event").get(pk=signatory.pk)
-    check_can_register(signatory.event)
-    check_unsigned(signatory)
+    rulebook.check_signatory_changeable(signatory)
     signatory.delete()
 
 

@@ -132,7 +132,7 @@ def test_any_upload_to_the_verification_page_gets_a_clear_answer(
     if os.path.basename(name) in {"", ".", ".."}:
         name = "x"
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
-    response = client.post(document.get_absolute_url(), {"pdf": upload})
+    response = client.post(document.verification_path(), {"pdf": upload})
     assert response.status_code == 200
     page = response.content.decode()
     answers = ("Tidak cocok", "Cocok.", "Pilih berkas PDF", "Berkas yang diunggah kosong")

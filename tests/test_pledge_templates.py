@@ -30,10 +30,19 @@ def test_loading_templates_again_creates_nothing(db):
     assert PledgeTemplate.objects.count() == 4
 
 
-def test_unsigned_template_is_edited_in_place(template):
+def test_even_an_unsigned_template_changes_as_a_new_version_that_drafts_follow(event, template):
     revised = revise_template(template, title="Judul baru")
-    assert revised.pk == template.pk and revised.version == 1
-    assert PledgeTemplate.objects.filter(slug=template.slug).count() == 1
+    template.refresh_from_db()
+    event.refresh_from_db()
+    assert revised.version == 2 and revised.is_current and not template.is_current
+    assert template.title != "Judul baru"
+    assert event.template == revised
+
+
+def test_an_open_event_keeps_the_version_it_froze(open_event, template):
+    revise_template(template, title="Judul baru")
+    open_event.refresh_from_db()
+    assert open_event.template == template
 
 
 def test_signed_template_is_not_edited_in_place(signatory, template):

@@ -35,12 +35,12 @@ def test_verification_uploads_are_limited_per_address(client, signatory, setting
 
     def upload(address):
         pdf = SimpleUploadedFile("x.pdf", b"%PDF-1.7 bukan", content_type="application/pdf")
-        return client.post(document.get_absolute_url(), {"pdf": pdf}, REMOTE_ADDR=address)
+        return client.post(document.verification_path(), {"pdf": pdf}, REMOTE_ADDR=address)
 
     assert [upload("10.0.0.1").status_code for _ in range(3)] == [200, 200, 429]
     assert "Terlalu banyak permintaan" in upload("10.0.0.1").content.decode()
     assert upload("10.0.0.2").status_code == 200
-    assert client.get(document.get_absolute_url(), REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert client.get(document.verification_path(), REMOTE_ADDR="10.0.0.1").status_code == 200
 
 
 def test_client_address_comes_from_the_trusted_proxy_only(kiosk, signatory, settings):

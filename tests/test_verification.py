@@ -26,7 +26,7 @@ def pdf_of(document):
 
 def upload(client, document, content: bytes, name="deklarasi.pdf"):
     return client.post(
-        document.get_absolute_url(),
+        document.verification_path(),
         {"pdf": SimpleUploadedFile(name, content, content_type="application/pdf")},
     )
 
@@ -46,7 +46,7 @@ def test_page_shows_document_event_signer_and_hash_without_login(client, pakta):
 
 
 def test_page_never_shows_a_full_nip(client, pakta):
-    html = client.get(pakta.get_absolute_url()).content.decode()
+    html = client.get(pakta.verification_path()).content.decode()
 
     assert VALID_NIP not in html
     assert "19800512 200501 1 002" not in html
@@ -54,14 +54,14 @@ def test_page_never_shows_a_full_nip(client, pakta):
 
 
 def test_page_speaks_indonesian_whatever_the_browser_asks(client, pakta):
-    html = client.get(pakta.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(pakta.verification_path(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "Senin, 23 September 2024" in html
     assert "Monday" not in html
 
 
 def test_development_certificate_is_announced(client, pakta):
-    html = client.get(pakta.get_absolute_url()).content.decode()
+    html = client.get(pakta.verification_path()).content.decode()
 
     assert "Sertifikat pengembangan" in html
 
@@ -85,7 +85,7 @@ def test_upload_of_a_copy_changed_by_one_byte_does_not_match(client, pakta):
 
 
 def test_upload_without_a_file_asks_for_one(client, pakta):
-    response = client.post(pakta.get_absolute_url(), {})
+    response = client.post(pakta.verification_path(), {})
 
     html = response.content.decode()
     assert "Pilih berkas PDF yang ingin diperiksa." in html
@@ -107,7 +107,7 @@ def test_document_not_ready_is_not_found(client, signatory):
         signatory.event, Document.Kind.PAKTA_INTEGRITAS, signatory
     )
 
-    response = client.get(pending.get_absolute_url())
+    response = client.get(pending.verification_path())
 
     assert response.status_code == 404
 
@@ -117,7 +117,7 @@ def test_collective_page_lists_who_had_signed_when_it_was_made(client, signatory
     deklarasi = documents.make_document(signatory.event, Document.Kind.DEKLARASI)
     make_signature(make_signatory(signatory.event, full_name="Datang Terlambat", nip=""))
 
-    html = client.get(deklarasi.get_absolute_url()).content.decode()
+    html = client.get(deklarasi.verification_path()).content.decode()
 
     assert "Rudiyanto" in html
     assert "Datang Terlambat" not in html

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +60,45 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    def _model(self):
+        try:
+            return apps.get_model("pledges", self.object_type)
+        except LookupError:
+            return None
+
+    @property
+    def object_type_label(self) -> str:
+        """What the entry is about, as Indonesian readers name it ("kegiatan", "pengguna")."""
+        model = self._model()
+        return str(model._meta.verbose_name) if model else self.object_type
+
+    @property
+    def summary(self) -> str:
+        """The recorded values as a person reads them: “judul: “A” → “B”; tempat: …”."""
+        model = self._model()
+        labels = {}
+        if model is not None:
+            for field in model._meta.get_fields():
+                if hasattr(field, "attname"):
+                    labels[field.attname] = labels[field.name] = str(field.verbose_name)
+        parts = []
+        for name, value in (self.changes or {}).items():
+            label = labels.get(name, name.replace("_", " "))
+            if self.action == self.Action.UPDATE and isinstance(value, list) and len(value) == 2:
+                parts.append(f"{label}: {_shown(value[0])} → {_shown(value[1])}")
+            else:
+                parts.append(f"{label}: {_shown(value)}")
+        return "; ".join(parts)
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(kosong)"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, str):
+        return f"“{value if len(value) <= 80 else value[:79] + '…'}”"
+    if isinstance(value, list):
+        return ", ".join(_shown(item) for item in value) or "(kosong)"
+    return str(value)

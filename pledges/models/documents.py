@@ -67,5 +67,7 @@ class Document(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} — {self.signatory or self.event}"
 
-    def get_absolute_url(self):
+    # Not get_absolute_url: the admin's "view on site" would then hand any
+    # staff user every document's public page by sequential id.
+    def verification_path(self) -> str:
         return reverse("public:verify", args=[self.verification_code])

@@ -96,22 +96,27 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    # Written once, by opening and closing, and never again whoever saves: the
+    # last line behind pledges.rulebook, for any code that saves an event.
+    SET_ONCE_FIELDS = (
+        "frozen_pledge",
+        "frozen_pledge_text",
+        "frozen_pledge_sha256",
+        "opened_at",
+        "closed_at",
+        "final_registered",
+        "final_signed",
+    )
+
     def save(self, *args, **kwargs):
-        if self.pk and self.status != self.Status.DRAFT:
-            stored = (
-                Event.objects.filter(pk=self.pk)
-                .values_list("frozen_pledge_text", "frozen_pledge_sha256")
-                .first()
-            )
-            if (
-                stored
-                and stored[0]
-                and stored != (self.frozen_pledge_text, self.frozen_pledge_sha256)
-            ):
-                raise PledgeError(
-                    _("Teks ikrar kegiatan yang sudah dibuka tidak dapat diubah."),
-                    code=Code.PLEDGE_FROZEN,
-                )
+        if self.pk and not self._state.adding:
+            stored = Event.objects.filter(pk=self.pk).values(*self.SET_ONCE_FIELDS).first() or {}
+            for name, value in stored.items():
+                if value not in (None, "") and value != getattr(self, name):
+                    raise PledgeError(
+                        _("Teks ikrar serta catatan buka/tutup kegiatan tidak dapat diubah."),
+                        code=Code.PLEDGE_FROZEN,
+                    )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

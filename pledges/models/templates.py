@@ -19,6 +19,15 @@ class PledgeTemplate(models.Model):
         PAKTA_INTEGRITAS = "pakta_integritas", _("Pakta integritas")
         DEKLARASI = "deklarasi", _("Deklarasi")
 
+    unit = models.ForeignKey(
+        "pledges.BawasluUnit",
+        verbose_name=_("unit pemilik"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="templates",
+        help_text=_("Kosong untuk templat nasional, yang hanya diubah oleh admin pusat."),
+    )
     slug = models.SlugField(_("kode templat"), max_length=60)
     version = models.PositiveIntegerField(_("versi"), default=1)
     is_current = models.BooleanField(_("versi terbaru"), default=True)

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from pledges import events as event_ops
-from pledges.access import events_visible_to, get_event_for, unit_for_new_events
+from pledges.access import get_event_for, unit_for_new_events
 from pledges.errors import PledgeError
 from pledges.forms import EventFilterForm, EventForm
 from pledges.models import Event, PledgeTemplate, Region
 from pledges.stats import event_counts
+from pledges.visibility import events_visible_to
 
 EVENTS_PER_PAGE = 25
 

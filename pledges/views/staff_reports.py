@@ -3,11 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from pledges.access import events_visible_to, get_event_for
+from pledges import audit
+from pledges.access import get_event_for
 from pledges.coverage import category_counts, event_coverage, latest_signatures
 from pledges.exports import export_signatories
 from pledges.stats import counts_by_province
 from pledges.views.files import attachment
+from pledges.visibility import events_visible_to
 
 
 @login_required
@@ -53,7 +55,10 @@ def progress_live(request, pk):
 @login_required
 def export(request, pk, fmt):
     event = get_event_for(request.user, pk)
-    return attachment(*export_signatories(event, fmt))
+    filename, mimetype, content = export_signatories(event, fmt)
+    # The file carries every full NIP: who took it, and when, is on record.
+    audit.record("export", event, format=fmt, file=filename, bytes=len(content))
+    return attachment(filename, mimetype, content)
 
 
 @login_required

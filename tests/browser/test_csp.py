@@ -78,7 +78,7 @@ def test_kiosk_and_public_verification_run_without_csp_refusals(
     page.get_by_role("button", name="Belum Tanda Tangan").wait_for()
     # The kiosk lists only who has not signed yet.
     assert page.get_by_role("button", name="Sudah Tanda Tangan").count() == 0
-    page.goto(f"{live_server.url}{document.get_absolute_url()}")
+    page.goto(f"{live_server.url}{document.verification_path()}")
     page.wait_for_load_state("networkidle")
 
     assert refusals == []
