@@ -89,6 +89,8 @@ def save_event(event: Event, user=None) -> Event:
         return event
     stored = Event.objects.select_for_update().get(pk=event.pk)
     fields = (*rulebook.EVENT_DETAILS, *rulebook.EVENT_EVIDENCE)
-    rulebook.check_event_change(stored, rulebook.changed_fields(stored, event, fields))
-    event.save()
+    changed = rulebook.changed_fields(stored, event, fields)
+    rulebook.check_event_change(stored, changed)
+    if changed:
+        event.save()
     return event

@@ -6,8 +6,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pledges.models import Event, PledgeTemplate, Region, Signatory
+from pledges import rulebook
+from pledges.models import Event, Region, Signatory
 from pledges.nip import normalize_nip
+from pledges.visibility import templates_usable_by
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -50,19 +52,23 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         event = self.instance
-        templates = PledgeTemplate.objects.filter(
+        templates = templates_usable_by(event.unit if event.unit_id else None).filter(
             Q(is_current=True) | Q(pk=event.template_id)
-        ).order_by("title")
+        )
+        templates = templates.order_by("title")
         self.fields["template"].queryset = templates
         self.fields["template"].empty_label = _("— pilih templat —")
         if event.pk:
             local = event.local_starts_at
             self.initial.update(start_date=local.date(), start_time=local.time())
             if event.status != Event.Status.DRAFT:
-                self.fields["template"].disabled = True
                 self.fields["template"].help_text = _(
                     "Teks ikrar sudah dibekukan saat kegiatan dibuka."
                 )
+            # What the rulebook no longer lets change is shown, not offered.
+            for name in set(rulebook.LOCKED_WHEN_OPEN) - set(rulebook.editable_event_fields(event)):
+                if name in self.fields:
+                    self.fields[name].disabled = True
         # Only the chosen region is rendered; the search fills in the others.
         chosen = self.data.get(self.add_prefix("region")) or event.region_id
         region = Region.objects.filter(code=chosen, level=Region.Level.REGENCY).first()

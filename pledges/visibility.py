@@ -8,7 +8,7 @@ everything; anyone else nothing.
 
 from django.db.models import Q, QuerySet
 
-from pledges.models import BawasluUnit, Event
+from pledges.models import BawasluUnit, Event, PledgeTemplate
 
 
 def unit_subtree(unit_id: int, prefix: str = "") -> Q:
@@ -41,3 +41,12 @@ def events_visible_to(user) -> QuerySet[Event]:
     if not is_unit_staff(user):
         return events.none()
     return events.filter(unit_subtree(user.unit_id, prefix="unit__"))
+
+
+def templates_usable_by(unit: BawasluUnit | None) -> QuerySet[PledgeTemplate]:
+    """National templates and those of `unit` and the units above it (what its events use)."""
+    chain = []
+    while unit is not None:
+        chain.append(unit.pk)
+        unit = unit.parent
+    return PledgeTemplate.objects.filter(Q(unit__isnull=True) | Q(unit_id__in=chain))

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from pledges.events import open_event
-from pledges.models import BawasluUnit, Event, PledgeTemplate, Region, Signatory, User
+from pledges.events import open_event, save_event
+from pledges.models import BawasluUnit, Event, PledgeTemplate, Region, User
+from pledges.signatories import register_signatory
 
 DEMO_PASSWORD = "netralitas-demo"
 
@@ -94,38 +95,43 @@ class Command(BaseCommand):
         staff = self._user("demo", is_superuser=False, unit=kota, first_name="Petugas Demo")
         self._user("admin", is_superuser=True, unit=None, first_name="Admin")
 
-        event, created = Event.objects.get_or_create(
-            unit=kota,
-            title="Sosialisasi Pengawasan Netralitas ASN pada Pemilihan Serentak 2024",
-            defaults={
-                "kind": Event.Kind.SOSIALISASI,
-                "election": "Pemilihan Gubernur dan Wakil Gubernur serta Wali Kota dan Wakil "
-                "Wali Kota Pasuruan 2024",
-                "starts_at": timezone.make_aware(
-                    datetime.combine(timezone.localdate(), time(9, 0))
+        title = "Sosialisasi Pengawasan Netralitas ASN pada Pemilihan Serentak 2024"
+        event = Event.objects.filter(unit=kota, title=title).first()
+        created = event is None
+        if created:
+            # Through the domain functions, as staff pages and the admin do.
+            event = save_event(
+                Event(
+                    unit=kota,
+                    title=title,
+                    kind=Event.Kind.SOSIALISASI,
+                    election="Pemilihan Gubernur dan Wakil Gubernur serta Wali Kota dan Wakil "
+                    "Wali Kota Pasuruan 2024",
+                    starts_at=timezone.make_aware(
+                        datetime.combine(timezone.localdate(), time(9, 0))
+                    ),
+                    venue="Ascent Premier Hotel, Kecamatan Gadingrejo",
+                    region_id="35.75",
+                    template=PledgeTemplate.objects.get(
+                        slug="ikrar-netralitas-asn-pasuruan", is_current=True
+                    ),
+                    chair_name="Ketua Bawaslu Kota Pasuruan",
+                    reader_name="Sekretaris Daerah Kota Pasuruan",
                 ),
-                "venue": "Ascent Premier Hotel, Kecamatan Gadingrejo",
-                "region_id": "35.75",
-                "template": PledgeTemplate.objects.get(
-                    slug="ikrar-netralitas-asn-pasuruan", is_current=True
-                ),
-                "chair_name": "Ketua Bawaslu Kota Pasuruan",
-                "reader_name": "Sekretaris Daerah Kota Pasuruan",
-                "created_by": staff,
-            },
-        )
-        for name, nip, position, category, agency, region in DEMO_SIGNATORIES:
-            Signatory.objects.get_or_create(
-                event=event,
-                full_name=name,
-                defaults={
-                    "nip": nip,
-                    "position": position,
-                    "category": category,
-                    "agency": agency,
-                    "led_region_id": region or None,
-                },
+                user=staff,
             )
+        registered = set(event.signatories.values_list("full_name", flat=True))
+        for name, nip, position, category, agency, region in DEMO_SIGNATORIES:
+            if name not in registered and event.status != Event.Status.CLOSED:
+                register_signatory(
+                    event,
+                    full_name=name,
+                    nip=nip,
+                    position=position,
+                    category=category,
+                    agency=agency,
+                    led_region=Region.objects.get(code=region) if region else None,
+                )
         if event.status == Event.Status.DRAFT:
             open_event(event)
 
