@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from pledges import events as event_ops
 from pledges.access import events_visible_to, units_visible_to
 from pledges.errors import PledgeError
+from pledges.forms import TypedTextMixin
 from pledges.models import (
     AuditEntry,
     BawasluUnit,
@@ -28,6 +29,8 @@ from pledges.models import (
 from pledges.nip import normalize_nip
 from pledges.pictures import svg_picture
 from pledges.pledge_templates import revise_template
+from pledges.signatories import TEXT_FIELDS
+from pledges.text import spellings
 
 
 class UnitScopedAdmin(admin.ModelAdmin):
@@ -172,7 +175,8 @@ class PledgeTemplateAdmin(admin.ModelAdmin):
         return obj is None or not obj.events.exists()
 
 
-class SignatoryInlineForm(forms.ModelForm):
+class SignatoryInlineForm(TypedTextMixin, forms.ModelForm):
+    text_fields = TEXT_FIELDS
     # Wider than 18: people type NIPs with spaces between the groups.
     nip = forms.CharField(label=_("NIP"), max_length=30, required=False)
 
@@ -269,6 +273,14 @@ class SignatoryAdmin(UnitScopedAdmin):
 
     def get_fields(self, request, obj=None):
         return ["event", *SignatoryInlineForm.Meta.fields, "registration"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names are stored in NFC; those stored before that may be NFD.
+        found, duplicates = queryset.none(), False
+        for spelling in spellings(search_term):
+            matches, more = super().get_search_results(request, queryset, spelling)
+            found, duplicates = found | matches, duplicates or more
+        return found, duplicates
 
 
 @admin.register(Signature)
