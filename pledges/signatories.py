@@ -122,7 +122,8 @@ def update_signatory(signatory: Signatory, **fields) -> Signatory:
     """Change an unsigned signatory's details.
 
     Raises PledgeError: "signatory_signed" once they have signed, "closed"
-    for a closed event, "nip_*", "region_*", "text_*" as register_signatory does.
+    for a closed event, "nip_*", "region_*", "text_invalid" and
+    "field_too_long" as register_signatory does.
     """
     signatory = (
         Signatory.objects.select_for_update().select_related("event__region").get(pk=signatory.pk)
