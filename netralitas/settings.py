@@ -268,6 +268,10 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and an address where wrong passwords were given for AXES_FAILURE_LIMIT
+# different usernames (password spraying); staff behind one NAT who mistype
+# and then log in do not add up (pledges/login_throttle.py says why).
+AXES_HANDLER = "pledges.login_throttle.UsernamesPerAddressHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

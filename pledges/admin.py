@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from pledges import accounts, rulebook, signatories
 from pledges import events as event_ops
 from pledges.errors import PledgeError
+from pledges.forms import TypedTextMixin
 from pledges.models import (
     AuditEntry,
     BawasluUnit,
@@ -34,7 +35,9 @@ from pledges.models import (
 from pledges.nip import normalize_nip
 from pledges.pictures import svg_picture
 from pledges.pledge_templates import create_template, revise_template
+from pledges.signatories import TEXT_FIELDS
 from pledges.signing import revoke_station
+from pledges.text import spellings
 from pledges.visibility import events_visible_to, units_visible_to
 
 
@@ -303,7 +306,8 @@ class PledgeTemplateAdmin(RulebookAdmin):
         obj.refresh_from_db()
 
 
-class SignatoryForm(forms.ModelForm):
+class SignatoryForm(TypedTextMixin, forms.ModelForm):
+    text_fields = TEXT_FIELDS
     # Wider than 18: people type NIPs with spaces between the groups.
     nip = forms.CharField(label=_("NIP"), max_length=30, required=False)
 
@@ -522,6 +526,14 @@ class SignatoryAdmin(UnitScopedAdmin):
     def delete_queryset(self, request, queryset):
         for signatory in queryset:
             signatories.remove_signatory(signatory)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names are stored in NFC; those stored before that may be NFD.
+        found, duplicates = queryset.none(), False
+        for spelling in spellings(search_term):
+            matches, more = super().get_search_results(request, queryset, spelling)
+            found, duplicates = found | matches, duplicates or more
+        return found, duplicates
 
 
 @admin.register(Signature)

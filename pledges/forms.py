@@ -7,9 +7,47 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pledges import rulebook
+from pledges.errors import PledgeError
 from pledges.models import Event, Region, Signatory
 from pledges.nip import normalize_nip
+from pledges.signatories import TEXT_FIELDS
+from pledges.text import clean_text
 from pledges.visibility import templates_usable_by
+
+
+class TypedTextMixin:
+    """Cleans the form's `text_fields` as `pledges.text.clean_text` stores them.
+
+    NFC, one space between words; an invisible or control character is an
+    error on its field. The fields are given to it unstripped: Django's strip
+    would silently drop a few control characters at either end.
+    """
+
+    text_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A field the admin shows read-only is not in the form.
+        self.text_fields = [name for name in self.text_fields if name in self.fields]
+        for name in self.text_fields:
+            self.fields[name].strip = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.text_fields:
+            if not isinstance(cleaned.get(name), str):
+                continue
+            field = self.fields[name]
+            try:
+                value = clean_text(cleaned[name], field.label, field.max_length)
+            except PledgeError as error:
+                self.add_error(name, forms.ValidationError(error.message, code=error.code))
+                continue
+            if field.required and not value:
+                self.add_error(name, field.error_messages["required"])
+            else:
+                cleaned[name] = value
+        return cleaned
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -17,8 +55,10 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{region.name} — {region.parent.name if region.parent_id else ''}".rstrip(" —")
 
 
-class EventForm(forms.ModelForm):
+class EventForm(TypedTextMixin, forms.ModelForm):
     """An event's details; date and time are those of the event region's time zone."""
+
+    text_fields = ("title", "election", "venue", "chair_name", "reader_name")
 
     start_date = forms.DateField(
         label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -85,7 +125,8 @@ class EventForm(forms.ModelForm):
         return cleaned
 
 
-class SignatoryForm(forms.ModelForm):
+class SignatoryForm(TypedTextMixin, forms.ModelForm):
+    text_fields = TEXT_FIELDS
     # Wider than 18: people type NIPs with spaces or dots between the groups.
     nip = forms.CharField(
         label=_("NIP"),

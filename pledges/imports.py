@@ -17,7 +17,12 @@ from pledges import audit
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Region, Signatory
 from pledges.rulebook import check_can_register
-from pledges.signatories import check_led_region, clean_signatory_nip
+from pledges.signatories import (
+    TEXT_FIELDS,
+    check_led_region,
+    clean_signatory_nip,
+    clean_signatory_text,
+)
 from pledges.spreadsheets import EXACT_DIGITS, read_table, write_table
 
 # Column name in the file -> Signatory field. The order is the template's.
@@ -40,7 +45,6 @@ ALIASES = {
 # Columns of an export that belong to the old event; an export can be imported
 # into the next event as it is.
 EXPORT_ONLY_COLUMNS = {"cara_pendaftaran", "waktu_tanda_tangan", "meja_tanda_tangan"}
-MAX_LENGTHS = {"full_name": 150, "position": 200, "agency": 200}
 REGION_PREFIXES = re.compile(r"^(kecamatan|kelurahan|desa|kec\.?|kel\.?|ds\.?)\s+")
 
 
@@ -142,16 +146,15 @@ def _check_row(event, row, numeric, regions):
     values = row.values
     fields = {"registration": Signatory.Registration.IMPORT}
     for column, name in COLUMNS.items():
-        if name in MAX_LENGTHS:
-            fields[name] = values[column]
-            if len(values[column]) > MAX_LENGTHS[name]:
-                row.errors.append(
-                    _("Kolom %(column)s lebih dari %(max)d karakter.")
-                    % {"column": column, "max": MAX_LENGTHS[name]}
-                )
-    if not values["nama_lengkap"]:
+        if name in TEXT_FIELDS:
+            try:
+                fields.update(clean_signatory_text({name: values[column]}))
+            except PledgeError as error:
+                fields[name] = values[column]
+                row.errors.append(error.message)
+    if not fields["full_name"]:
         row.errors.append(_("Nama lengkap kosong."))
-    if not values["jabatan"]:
+    if not fields["position"]:
         row.errors.append(_("Jabatan kosong."))
     if "nip" in numeric and len(values["nip"]) > EXACT_DIGITS:
         row.errors.append(

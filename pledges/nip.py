@@ -5,24 +5,60 @@ Layout: birth date YYYYMMDD, TMT (appointment) YYYYMM, gender digit
 """
 
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pledges.errors import Code
+from pledges.text import describe, problem_of
+
+ASCII_DIGITS = frozenset("0123456789")
+# Besides every space (Zs: no-break, narrow no-break U+202F, figure U+2007,
+# ideographic U+3000, ...) and every dash (Pd: hyphen, en dash, full-width
+# hyphen-minus, ...), what people put between the groups of a NIP.
+SEPARATORS = frozenset(
+    "\t\n\r"
+    ".\u00b7\u2024\u2027\u2219\u22c5\u30fb\uff0e\uff65\u3002"  # dots
+    "\u2212\u2043\ufe63"  # minus sign, hyphen bullet, small hyphen-minus
+)
 
 
 def normalize_nip(value: str) -> str:
-    """Drop the spaces, dots and dashes people type between the groups."""
-    return "".join(ch for ch in str(value) if ch not in " .-\u00a0\t")
+    """The NIP as ASCII digits, as it is stored.
+
+    A decimal digit of any script (full-width ０-９ from a Japanese or Chinese
+    keyboard, Arabic-Indic ٠-٩, ...) becomes its ASCII digit; the spaces, dots
+    and dashes people type between the groups are dropped. Anything else is
+    kept, for `validate_nip` to refuse.
+    """
+    kept = []
+    for char in str(value):
+        if char in ASCII_DIGITS:
+            kept.append(char)
+        elif char in SEPARATORS or unicodedata.category(char) in ("Zs", "Pd"):
+            continue
+        elif unicodedata.category(char) == "Nd":
+            kept.append(str(unicodedata.decimal(char)))
+        else:
+            kept.append(char)
+    return "".join(kept)
 
 
 def validate_nip(value: str) -> None:
     """Raise ValidationError (code says which part) unless `value` is a well-formed NIP."""
     nip = normalize_nip(value)
-    if not nip.isascii() or not nip.isdigit():
-        raise ValidationError(_("NIP hanya boleh berisi angka."), code=Code.NIP_NOT_DIGITS)
+    wrong = next((char for char in nip if char not in ASCII_DIGITS), None)
+    if wrong is not None:
+        problem = problem_of(wrong)
+        raise ValidationError(
+            _("NIP hanya boleh berisi angka; ada %(problem)s (%(char)s).")
+            % {"problem": problem, "char": describe(wrong)}
+            if problem
+            else _("NIP hanya boleh berisi angka, bukan “%(char)s”.") % {"char": wrong},
+            code=Code.NIP_NOT_DIGITS,
+        )
     if len(nip) != 18:
         raise ValidationError(
             _("NIP harus 18 digit; yang diisi %(count)d digit.") % {"count": len(nip)},

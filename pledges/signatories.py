@@ -8,6 +8,10 @@ from pledges import rulebook
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory
 from pledges.nip import normalize_nip, validate_nip
+from pledges.text import clean_text
+
+# What a person types about themself; stored in NFC, invisible characters refused.
+TEXT_FIELDS = ("full_name", "position", "agency")
 
 
 def clean_signatory_nip(nip: str) -> str:
@@ -22,15 +26,31 @@ def clean_signatory_nip(nip: str) -> str:
     return nip
 
 
+def clean_signatory_text(fields: dict) -> dict:
+    """`fields` with its names, position and agency as `pledges.text.clean_text` stores them.
+
+    Raises PledgeError "text_invalid" for an invisible or control character and
+    "field_too_long" when the text, once normalised, no longer fits its column.
+    """
+    for name in TEXT_FIELDS:
+        if name not in fields:
+            continue
+        field = Signatory._meta.get_field(name)
+        fields[name] = clean_text(fields[name], field.verbose_name, field.max_length)
+    return fields
+
+
 @transaction.atomic
 def register_signatory(event: Event, **fields) -> Signatory:
     """Register one person for `event` and return the new Signatory.
 
     Raises PledgeError: code "closed" for a closed event, a "nip_*" code for a
     malformed NIP, "nip_duplicate" when the NIP is already registered here,
-    "region_*" when the led region does not fit the category and the event.
+    "region_*" when the led region does not fit the category and the event,
+    "text_invalid" / "field_too_long" as `clean_signatory_text`.
     """
     rulebook.check_can_register(event)
+    clean_signatory_text(fields)
     fields["nip"] = clean_signatory_nip(fields.get("nip", ""))
     check_led_region(event, fields.get("category", ""), fields.get("led_region"))
     signatory = Signatory(event=event, **fields)
@@ -85,12 +105,14 @@ def update_signatory(signatory: Signatory, **fields) -> Signatory:
     """Change an unsigned signatory's details.
 
     Raises PledgeError: "signatory_signed" once they have signed, "closed"
-    for a closed event, "nip_*" and "region_*" as register_signatory does.
+    for a closed event, "nip_*", "region_*", "text_invalid" and
+    "field_too_long" as register_signatory does.
     """
     signatory = (
         Signatory.objects.select_for_update().select_related("event__region").get(pk=signatory.pk)
     )
     rulebook.check_signatory_changeable(signatory)
+    clean_signatory_text(fields)
     fields["nip"] = clean_signatory_nip(fields.get("nip", signatory.nip))
     for name, value in fields.items():
         setattr(signatory, name, value)

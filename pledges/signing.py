@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,9 +22,11 @@ from django.utils.translation import gettext_lazy
 from pledges import audit
 from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, Event, Signatory, Signature, SigningStation
+from pledges.nip import ASCII_DIGITS, normalize_nip
 from pledges.rows import insert_row, prepared_cursor, typed_values
-from pledges.signatories import register_signatory
+from pledges.signatories import clean_signatory_text, register_signatory
 from pledges.strokes import render_svg, validate_strokes
+from pledges.text import spellings
 
 # Writing last contact on every request would make 50 tablets write constantly.
 CONTACT_INTERVAL = timedelta(seconds=30)
@@ -129,36 +132,44 @@ def note_station_contact(station: SigningStation, pending: int | None = None) ->
 def unsigned_signatories(station: SigningStation, query: str = "", limit: int | None = None):
     """The station's event's signatories who have not signed, optionally searched.
 
-    `query` matches part of the name, or part of the NIP when it is digits.
+    `query` matches part of the name, or part of the NIP when it is digits (of
+    any script, grouped as people type them). A name matches whether it was
+    typed composed or decomposed: names are stored in NFC, and the NFD
+    spelling finds those stored before that.
     """
     signatories = Signatory.objects.filter(
         event_id=station.event_id, signature__isnull=True
     ).order_by("full_name", "pk")
-    query = " ".join((query or "").split())
-    if query:
-        digits = "".join(ch for ch in query if ch not in " .-")
-        if digits.isdigit():
+    names = spellings(query or "")
+    if names[0]:
+        digits = normalize_nip(names[0])
+        if digits and ASCII_DIGITS.issuperset(digits):
             signatories = signatories.filter(nip__contains=digits)
         else:
-            signatories = signatories.filter(full_name__icontains=query)
+            matches = Q()
+            for name in names:
+                matches |= Q(full_name__icontains=name)
+            signatories = signatories.filter(matches)
     return signatories[:limit] if limit else signatories
 
 
 WALK_IN_FIELDS = {
-    "full_name": (gettext_lazy("nama lengkap"), 150, True),
-    "nip": (gettext_lazy("NIP"), 40, False),
-    "position": (gettext_lazy("jabatan"), 200, True),
-    "agency": (gettext_lazy("instansi/OPD"), 200, False),
+    "full_name": (gettext_lazy("nama lengkap"), True),
+    "nip": (gettext_lazy("NIP"), False),
+    "position": (gettext_lazy("jabatan"), True),
+    "agency": (gettext_lazy("instansi/OPD"), False),
 }
+# Wider than 18: people type NIPs with spaces or dots between the groups.
+MAX_NIP_TYPED = 40
 
 
 def register_walk_in(station: SigningStation, data: dict) -> Signatory:
     """Register a person who is not on the list, from the station's tablet.
 
     `data` holds full_name, nip, position, agency and category as typed.
-    Raises PledgeError: "walk_in_not_allowed", "event_closed", "field_required",
-    "field_too_long", "category_invalid", "nip_required", the "nip_*" codes of
-    `register_signatory`.
+    Raises PledgeError: "walk_in_not_allowed", "event_closed", "text_invalid",
+    "field_required", "field_too_long", "category_invalid", "nip_required", the
+    "nip_*" codes of `register_signatory`.
     """
     check_station_usable(station)
     if not station.event.allow_walk_ins:
@@ -166,19 +177,19 @@ def register_walk_in(station: SigningStation, data: dict) -> Signatory:
             _("Kegiatan ini tidak menerima pendaftaran di tempat. Hubungi petugas."),
             code=Code.WALK_IN_NOT_ALLOWED,
         )
-    fields = {}
-    for name, (label, max_length, required) in WALK_IN_FIELDS.items():
-        value = data.get(name, "")
-        value = " ".join(value.split()) if isinstance(value, str) else ""
-        if required and not value:
+    fields = {
+        name: data.get(name) if isinstance(data.get(name), str) else "" for name in WALK_IN_FIELDS
+    }
+    fields["nip"] = fields["nip"].strip()
+    if len(fields["nip"]) > MAX_NIP_TYPED:
+        raise PledgeError(
+            _("NIP paling panjang %(max)d karakter.") % {"max": MAX_NIP_TYPED},
+            code=Code.FIELD_TOO_LONG,
+        )
+    clean_signatory_text(fields)
+    for name, (label, required) in WALK_IN_FIELDS.items():
+        if required and not fields[name]:
             raise PledgeError(_("Isi %(field)s.") % {"field": label}, code=Code.FIELD_REQUIRED)
-        if len(value) > max_length:
-            raise PledgeError(
-                _("%(field)s paling panjang %(max)d karakter.")
-                % {"field": str(label).capitalize(), "max": max_length},
-                code=Code.FIELD_TOO_LONG,
-            )
-        fields[name] = value
     category = data.get("category")
     if category not in Signatory.Category.values:
         raise PledgeError(_("Pilih kategori."), code=Code.CATEGORY_INVALID)

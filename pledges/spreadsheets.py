@@ -7,6 +7,7 @@ starting with "=" stays a name and a NIP keeps all 18 digits.
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -89,7 +90,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     delimiter = max([",", ";", "\t"], key=first_line.count)
     try:
         return [
-            [Cell(cell) for cell in row]
+            [Cell(unwrap_csv_cell(cell)) for cell in row]
             for row in csv.reader(io.StringIO(text), delimiter=delimiter)
         ]
     except csv.Error:
@@ -140,8 +141,8 @@ def write_table(
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([csv_cell(value) for value in header])
+        writer.writerows([csv_cell(value) for value in row] for row in rows)
         # The BOM makes Excel read the file as UTF-8 (names with é, ', …).
         return f"{basename}.csv", CSV_MIMETYPE, ("\ufeff" + out.getvalue()).encode()
     from openpyxl import Workbook
@@ -155,6 +156,50 @@ def write_table(
     out = io.BytesIO()
     workbook.save(out)
     return f"{basename}.xlsx", XLSX_MIMETYPE, out.getvalue()
+
+
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a
+# formula (=HYPERLINK(...), +cmd|..., -2+3, @SUM(...)); tab and carriage
+# return are on OWASP's list because some programs drop them and then see the
+# character behind. The full-width forms are read as formulas by Excel in CJK
+# locales, where a tablet keyboard may have typed them.
+FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+NEUTRALISER = "'"
+ASCII_DIGITS = re.compile(r"[0-9]+")
+TEXT_DIGITS = re.compile(r'="([0-9]+)"')
+
+
+def csv_cell(value):
+    """`value` as a CSV cell that a spreadsheet shows as the text it is.
+
+    A cell that would start a formula gets a leading apostrophe (OWASP's advice
+    on CSV injection), and so does one that already starts with apostrophes
+    before such a character, so that `unwrap_csv_cell` gives back exactly what
+    was written. A cell of ASCII digits only (a NIP) is written as ="…": Excel
+    would otherwise show an 18-digit NIP as 1,98005E+17 and keep 15 of its
+    digits. That formula is a string literal of digits and nothing else, so it
+    cannot compute or link anything.
+    """
+    if not isinstance(value, str):
+        return value
+    if ASCII_DIGITS.fullmatch(value):
+        return f'="{value}"'
+    after_apostrophes = value.lstrip(NEUTRALISER)
+    if after_apostrophes and after_apostrophes[0] in FORMULA_STARTS:
+        return NEUTRALISER + value
+    return value
+
+
+def unwrap_csv_cell(text: str) -> str:
+    """The value `csv_cell` wrote as `text`: an export reads back as it was exported."""
+    digits = TEXT_DIGITS.fullmatch(text)
+    if digits:
+        return digits.group(1)
+    if text.startswith(NEUTRALISER):
+        after_apostrophes = text[1:].lstrip(NEUTRALISER)
+        if after_apostrophes and after_apostrophes[0] in FORMULA_STARTS:
+            return text[1:]
+    return text
 
 
 def _fill_sheet(sheet, header, rows):

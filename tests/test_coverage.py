@@ -76,7 +76,8 @@ def test_export_lists_signatories_with_signing_time_and_station(client, staff, s
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:2] == ["Nama lengkap", "NIP"]
     signed = next(row for row in rows if row[0] == "Rudiyanto")
-    assert signed[1] == "198005122005011002" and signed[-1] == "Meja 1"
+    # Written as ="…" so that a spreadsheet shows all 18 digits (tests/test_exports.py).
+    assert signed[1] == '="198005122005011002"' and signed[-1] == "Meja 1"
     assert signed[-2].endswith("WIB")
     response = client.get(reverse("staff:export", args=[signatory.event_id, "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active

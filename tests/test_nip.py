@@ -22,7 +22,8 @@ def test_valid_nips_pass(nip):
     ("nip", "code", "words"),
     [
         ("19800512200501100A", "nip_not_digits", "hanya boleh berisi angka"),
-        ("１９８００５１２２００５０１１００２", "nip_not_digits", "angka"),
+        ("19800512200501100²", "nip_not_digits", "bukan “²”"),  # a superscript is no digit
+        ("19800512\u200b2005011002", "nip_not_digits", "karakter tak terlihat (U+200B"),
         ("1980051220050110", "nip_length", "16 digit"),
         ("1980051220050110021", "nip_length", "19 digit"),
         ("198013122005011002", "nip_birth_date", "tanggal lahir"),
