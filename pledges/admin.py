@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pledges import accounts, rulebook, signatories
 from pledges import events as event_ops
+from pledges.audit import AUDITED_MODELS
 from pledges.errors import PledgeError
 from pledges.forms import TypedTextMixin
 from pledges.models import (
@@ -630,11 +631,24 @@ class DocumentAdmin(EvidenceAdmin):
     fields = readonly_fields
 
 
+class ObjectTypeFilter(admin.SimpleListFilter):
+    """The kinds of object, named as Indonesian readers name them."""
+
+    title = _("jenis objek")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        return [(name, AuditEntry(object_type=name).object_type_label) for name in AUDITED_MODELS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(EvidenceAdmin):
     unit_path = "event__unit"
     list_display = ["at", "action", "object_type_label", "object_repr", "actor", "station"]
-    list_filter = ["action", "object_type"]
+    list_filter = ["action", ObjectTypeFilter]
     search_fields = ["object_repr", "object_id", "actor__username"]
     list_select_related = ["actor", "station"]
     readonly_fields = [
