@@ -38,6 +38,19 @@ def bind(tablet, live_server, event, label="Meja 1"):
     return station
 
 
+def wait_until(tablet, expression, timeout=10):
+    """Poll `expression` in the page from Python until it is true.
+
+    Playwright's own wait_for_function polls with eval inside the page, which
+    the kiosk's Content-Security-Policy rightly forbids (it fails whenever the
+    first check is false).
+    """
+    deadline = time.monotonic() + timeout
+    while not tablet.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        time.sleep(0.2)
+
+
 def draw(tablet, start=(0.1, 0.3), end=(0.6, 0.7), steps=24):
     pad = tablet.locator("#signature-pad")
     pad.scroll_into_view_if_needed()
@@ -148,9 +161,7 @@ def test_offline_signatures_wait_on_the_tablet_and_arrive_exactly_once(
     make_signatory(open_event, "Bambang Sutrisno", nip="")
     station = bind(tablet, live_server, open_event)
     # The list kept for searching by name while offline.
-    tablet.wait_for_function(
-        f"localStorage.getItem('netralitas.signatories.{station.pk}') !== null"
-    )
+    wait_until(tablet, f"localStorage.getItem('netralitas.signatories.{station.pk}') !== null")
     context = tablet.context
 
     context.set_offline(True)
@@ -182,13 +193,8 @@ def test_kiosk_page_loads_from_the_service_worker_cache_when_offline(
 ):
     make_signatory(open_event)
     bind(tablet, live_server, open_event)
-    tablet.wait_for_function("navigator.serviceWorker.controller !== null")
-    # Polled from Python: Playwright's own polling of a string predicate needs eval,
-    # which the kiosk's Content-Security-Policy rightly forbids.
-    deadline = time.monotonic() + 10
-    while not tablet.evaluate("caches.match(location.href).then((hit) => !!hit)"):
-        assert time.monotonic() < deadline, "the service worker never cached the kiosk page"
-        time.sleep(0.2)
+    wait_until(tablet, "navigator.serviceWorker.controller !== null")
+    wait_until(tablet, "caches.match(location.href).then((hit) => !!hit)")
     tablet.context.set_offline(True)
     tablet.goto(f"{live_server.url}/meja/")
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
