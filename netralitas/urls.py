@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("pledges.urls")),
 ]
 
+handler400 = "pledges.views.errors.bad_request"
+
 # No route serves MEDIA_ROOT, in development either: stored PDFs hold personal
 # data, and every download goes through staff:download_document, which checks
 # who is asking.

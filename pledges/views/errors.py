@@ -1,4 +1,6 @@
-"""Answers Django itself gives before a view runs (rate limit, CSRF), in Indonesian.
+"""Answers Django itself gives before or around a view (rate limit, CSRF, bad request).
+
+In Indonesian.
 
 The tablet's script reads JSON (`{"error", "code"}`), so kiosk URLs get that;
 everyone else gets a page.
@@ -52,3 +54,15 @@ def csrf_failure(request, reason=""):
             "untuk situs ini."
         )
         return render(request, "errors/403_csrf.html", {"message": message}, status=403)
+
+
+def bad_request(request, exception=None):
+    """handler400: a body Django cannot parse (a form without its boundary, too many fields)."""
+    with translation.override("id"):
+        error = PledgeError(
+            _("Permintaan tidak dapat dibaca. Muat ulang halaman, lalu coba lagi."),
+            code=Code.BAD_REQUEST,
+        )
+        if answers_in_json(request):
+            return json_refusal(error, 400)
+        return render(request, "errors/400.html", {"message": error.message}, status=400)
