@@ -13,6 +13,7 @@
   const title = document.getElementById("bind-title");
   const message = document.getElementById("bind-message");
   const retry = document.getElementById("bind-retry");
+  const retryBox = document.getElementById("bind-retry-box");
 
   let token = "";
 
@@ -31,7 +32,7 @@
   function say(heading, text, canRetry) {
     title.textContent = heading;
     message.textContent = text;
-    retry.hidden = !canRetry;
+    retryBox.hidden = !canRetry;
   }
 
   function csrfToken() {
