@@ -222,9 +222,14 @@ async def tablet(base_url, token, bodies, url_path, interval):
         cookie_jar=aiohttp.CookieJar(unsafe=True),
         timeout=aiohttp.ClientTimeout(total=30),
     ) as session:
-        async with session.get(f"{base_url}/meja/{token}/") as response:
-            assert response.status == 200, f"binding failed: {response.status}"
+        # As the binding page's script does: load it (CSRF cookie), POST the token.
+        async with session.get(f"{base_url}/meja/hubungkan/") as response:
+            assert response.status == 200, f"binding page failed: {response.status}"
         csrf = session.cookie_jar.filter_cookies(URL(base_url)).get("csrftoken").value
+        async with session.post(
+            f"{base_url}/meja/hubungkan/", json={"token": token}, headers={"X-CSRFToken": csrf}
+        ) as response:
+            assert response.status == 200, f"binding failed: {response.status}"
         headers = {
             "X-CSRFToken": csrf,
             "X-Pending-Signatures": "0",

@@ -257,6 +257,7 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 RATELIMIT_VIEW = "pledges.views.errors.rate_limited"
+CSRF_FAILURE_VIEW = "pledges.views.errors.csrf_failure"
 # Per tablet: search-as-you-type and a queue of offline signatures flushed at once
 # stay far below these; a runaway script does not.
 KIOSK_SEARCH_RATE = env_str("KIOSK_SEARCH_RATE", "240/m")

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -14,7 +13,8 @@ urlpatterns = [
     path("", include("pledges.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+handler400 = "pledges.views.errors.bad_request"
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in development either: stored PDFs hold personal
+# data, and every download goes through staff:download_document, which checks
+# who is asking.

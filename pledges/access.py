@@ -49,11 +49,20 @@ PENDING_HEADER = "X-Pending-Signatures"
 
 
 def bind_station(request, response, station) -> None:
-    """Make this browser (which `response` answers) the tablet of `station`.
+    """Make this browser (which `response` answers) the tablet of `station`, and audit it.
 
-    The session is emptied: a tablet must never also carry a staff login.
+    The session is emptied: a tablet must never also carry a staff login. The
+    audit entry names the station and the tablet's address and browser, and
+    no user (whoever was logged in on it is logged out here).
     """
     request.session.flush()
+    with audit.acting_as(None, station):
+        audit.record(
+            "bind",
+            station,
+            client_ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", "")[:300],
+        )
     response.set_signed_cookie(
         STATION_COOKIE,
         str(station.pk),
@@ -155,7 +164,8 @@ def station_rate_key(group, request) -> str:
 
 def _reported_pending(request) -> int | None:
     value = request.headers.get(PENDING_HEADER, "")
-    return int(value) if value.isdigit() and len(value) < 7 else None
+    # ASCII only: "²" is a digit to str.isdigit() and no number to int().
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else None
 
 
 def station_refusal(request, error: PledgeError, status=403, page=True):

@@ -1,8 +1,11 @@
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
+
+from pledges.access import json_refusal
+from pledges.errors import Code, PledgeError
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +36,13 @@ class KioskDatabaseErrorMiddleware:
     """A tablet whose request meets a database outage gets JSON 503, not an HTML 500.
 
     The kiosk keeps the signature and sends it again; the answer tells the
-    signer, in Indonesian, that nothing is lost.
+    signer, in Indonesian, that nothing is lost. Only a lost or refused
+    connection is an outage: a value the database rejects (DataError), a
+    broken constraint or a bad query is a fault of the request or of the code,
+    and saying "try again later" would make the tablet retry it for ever.
     """
+
+    OUTAGES = (OperationalError, InterfaceError)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,16 +52,16 @@ class KioskDatabaseErrorMiddleware:
 
     def process_exception(self, request, exception):
         match = request.resolver_match
-        if not isinstance(exception, DatabaseError) or not match or match.namespace != "kiosk":
+        if not isinstance(exception, self.OUTAGES) or not match or match.namespace != "kiosk":
             return None
-        logger.warning("Kiosk request met a database error", exc_info=exception)
-        response = JsonResponse(
-            {
-                "error": "Server sedang tidak terhubung ke basis data. Tanda tangan tetap "
-                "tersimpan di tablet dan akan dikirim ulang otomatis.",
-                "code": "database_unavailable",
-            },
-            status=503,
+        logger.warning("Kiosk request met a database outage", exc_info=exception)
+        error = PledgeError(
+            _(
+                "Server sedang tidak terhubung ke basis data. Tanda tangan tetap "
+                "tersimpan di tablet dan akan dikirim ulang otomatis."
+            ),
+            code=Code.DATABASE_UNAVAILABLE,
         )
+        response = json_refusal(error, 503)
         response["Retry-After"] = "2"
         return response

@@ -104,7 +104,9 @@ kiosk_patterns = [
     path("api/daftar/", kiosk.walk_in, name="walk_in"),
     path("api/tanda-tangan/", kiosk.sign, name="sign"),
     path("api/status/", kiosk.status, name="status"),
-    path("<slug:token>/", kiosk.bind, name="bind"),
+    # The token comes in the POSTed body, never in the path (access logs keep paths).
+    path("hubungkan/", kiosk.bind, name="bind"),
+    path("<slug:token>/", kiosk.old_link, name="old_link"),
 ]
 
 public_patterns = [

@@ -243,13 +243,22 @@ def station(open_event, staff):
 
 
 def bind_client(client, event, label="Meja 1"):
-    """Open a station for `event` and bind `client` to it through its link."""
+    """Open a station for `event` and bind `client` to it as its link's page does."""
     from pledges.signing import open_station
 
     station, token = open_station(event, label)
-    response = client.get(f"/meja/{token}/")
-    assert response.status_code == 302
+    response = post_station_token(client, token)
+    assert response.status_code == 200, response.content
     return station
+
+
+def post_station_token(client, token, **extra):
+    """What /meja/hubungkan/'s script sends with the token it read from the link's fragment."""
+    import json
+
+    return client.post(
+        "/meja/hubungkan/", json.dumps({"token": token}), content_type="application/json", **extra
+    )
 
 
 @pytest.fixture

@@ -4,11 +4,16 @@ import hashlib
 import re
 
 import pytest
+import segno
+from django.test import Client
 
 from pledges.errors import PledgeError
 from pledges.events import close_event
-from pledges.models import SigningStation
+from pledges.models import AuditEntry, SigningStation
 from pledges.signing import authenticate_station, open_station, revoke_station
+from tests.conftest import post_station_token
+
+BIND_URL = "/meja/hubungkan/"
 
 
 def stations_url(event):
@@ -26,14 +31,26 @@ def test_staff_open_station_and_see_link_and_qr_once(client, staff, open_event):
     station = SigningStation.objects.get(event=open_event)
     assert station.label == "Meja 1"
     assert station.opened_by == staff
-    link = re.search(r'href="(http://testserver/meja/([\w-]+)/)"', html)
+    # The token is in the fragment: a browser opening the link never sends it.
+    link = re.search(r'href="(http://testserver/meja/hubungkan/#([\w-]+))"', html)
     assert link, "the page shows the station link"
-    token = link.group(2)
+    url, token = link.groups()
     assert station.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
     assert token not in station.token_sha256
     assert '<svg width="' in html and 'class="segno"' in html
+    # The QR code holds that same link, fragment and all.
+    assert segno.make(url, error="m").svg_inline(scale=5, border=2) in html
     # Shown once: the token is not stored, so the next visit cannot show it.
     assert token not in client.get(stations_url(open_event)).content.decode()
+
+
+def test_stations_page_is_never_stored_by_a_cache(client, staff, open_event):
+    client.force_login(staff)
+    response = open_via_page(client, open_event)
+    assert response.redirect_chain, "opening a station shows the stations page"
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in client.get(stations_url(open_event))["Cache-Control"]
 
 
 def test_station_tab_is_on_the_event_page(client, staff, open_event):
@@ -92,11 +109,24 @@ def test_staff_revoke_station_and_tablet_is_refused(client, staff, kiosk):
     assert "sudah dicabut" in page.content.decode()
 
 
-def test_link_binds_the_tablet_and_leaves_no_token_in_the_url(client, open_event):
+def test_binding_page_loads_without_the_token_and_posts_it_from_the_fragment(client, open_event):
+    page = client.get(BIND_URL)
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    assert "csrftoken" in page.cookies, "the script needs the CSRF cookie to POST the token"
+    html = page.content.decode()
+    assert 'src="/static/js/kiosk-bind.js"' in html
+    assert "<script>" not in html, "no inline script: the CSP forbids it"
+    assert 'data-bind-url="/meja/hubungkan/"' in html
+    assert client.get("/meja/").status_code == 403, "loading the page binds nothing"
+
+
+def test_posted_token_binds_the_tablet_and_leaves_no_token_in_any_url(client, open_event):
     station, token = open_station(open_event, "Meja 3")
-    response = client.get(f"/meja/{token}/")
-    assert response.status_code == 302
-    assert response["Location"] == "/meja/"
+    response = post_station_token(client, token)
+    assert response.status_code == 200
+    assert response.json() == {"next": "/meja/"}
+    assert "no-store" in response["Cache-Control"]
     page = client.get("/meja/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -105,26 +135,81 @@ def test_link_binds_the_tablet_and_leaves_no_token_in_the_url(client, open_event
     assert "Menghindari konflik kepentingan." in html
 
 
+def test_binding_is_audited_with_address_and_browser_and_no_user(client, staff, open_event):
+    client.force_login(staff)
+    station, token = open_station(open_event, "Meja 2")
+    post_station_token(client, token, HTTP_USER_AGENT="Tablet Uji", REMOTE_ADDR="10.9.8.7")
+    entry = AuditEntry.objects.get(action="bind")
+    assert entry.station == station and entry.actor is None
+    assert (entry.object_type, entry.object_id) == ("SigningStation", str(station.pk))
+    assert entry.event_id == open_event.pk
+    assert entry.changes == {"client_ip": "10.9.8.7", "user_agent": "Tablet Uji"}
+    assert token not in str(entry.changes) and token not in entry.object_repr
+
+
 def test_kiosk_speaks_indonesian_whatever_the_browser_asks(kiosk):
     html = kiosk.get("/meja/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Senin, 23 September 2024" in html
 
 
-def test_unknown_token_is_refused_with_a_clear_page(client, open_event):
-    response = client.get("/meja/tokenyangsalah123/")
-    assert response.status_code == 404
-    assert "Tautan meja tidak dikenal" in response.content.decode()
-    assert client.get("/meja/").status_code == 403
+def test_unknown_token_is_refused_with_a_clear_message(client, open_event):
+    open_station(open_event, "Meja 1")
+    for body in ("tokenyangsalah123", "", None, 12345, ["x"], {"token": "x"}):
+        response = post_station_token(client, body)
+        assert response.status_code == 404, body
+        assert response.json()["code"] == "station_unknown"
+        assert "Tautan meja tidak dikenal" in response.json()["error"]
+        assert client.get("/meja/").status_code == 403
+    assert not AuditEntry.objects.filter(action="bind").exists()
 
 
 def test_revoked_station_link_no_longer_binds(client, open_event):
     station, token = open_station(open_event, "Meja 1")
     revoke_station(station)
-    response = client.get(f"/meja/{token}/")
+    response = post_station_token(client, token)
     assert response.status_code == 403
+    assert response.json()["code"] == "station_revoked"
+    assert "sudah dicabut" in response.json()["error"]
+    assert client.get("/meja/").status_code == 403
     with pytest.raises(PledgeError) as raised:
         authenticate_station(token)
     assert raised.value.code == "station_revoked"
+
+
+def test_link_of_a_closed_event_binds_nothing(client, open_event):
+    _station, token = open_station(open_event, "Meja 1")
+    close_event(open_event)
+    response = post_station_token(client, token)
+    assert response.status_code == 403
+    assert response.json()["code"] == "event_closed"
+    assert "netralitas_meja" not in response.cookies
+
+
+def test_old_link_with_the_token_in_its_path_is_refused_and_binds_nothing(
+    client, open_event, django_assert_num_queries
+):
+    _station, token = open_station(open_event, "Meja 1")
+    # Not even looked up: that token is in the access logs now.
+    with django_assert_num_queries(0):
+        response = client.get(f"/meja/{token}/")
+    assert response.status_code == 410
+    assert "tidak berlaku lagi" in response.content.decode()
+    assert "netralitas_meja" not in response.cookies
+    assert client.get("/meja/").status_code == 403
+
+
+def test_binding_needs_the_pages_csrf_cookie(open_event):
+    tablet = Client(enforce_csrf_checks=True)
+    _station, token = open_station(open_event, "Meja 1")
+    refused = post_station_token(tablet, token)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "csrf_failed"
+    assert "Muat ulang halaman" in refused.json()["error"]
+    assert tablet.get("/meja/").status_code == 403
+    tablet.get(BIND_URL)
+    csrf = tablet.cookies["csrftoken"].value
+    assert post_station_token(tablet, token, HTTP_X_CSRFTOKEN=csrf).status_code == 200
+    assert tablet.get("/meja/").status_code == 200
 
 
 def test_closed_event_shows_a_clear_page_on_the_tablet(kiosk, open_event):
@@ -139,7 +224,7 @@ def test_closed_event_shows_a_clear_page_on_the_tablet(kiosk, open_event):
 def test_binding_a_browser_ends_its_staff_login(client, staff, open_event):
     client.force_login(staff)
     station, token = open_station(open_event, "Meja 1")
-    client.get(f"/meja/{token}/")
+    post_station_token(client, token)
     assert client.get("/").status_code == 302
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from pledges.access import get_event_for
@@ -18,13 +19,20 @@ from pledges.signing import open_station, revoke_station
 NEW_TOKEN_SESSION_KEY = "new_station_token"
 
 
+def station_link(request, token: str) -> str:
+    """The link that binds a tablet: the token rides in the fragment, which no server sees."""
+    return f"{request.build_absolute_uri(reverse('kiosk:bind'))}#{token}"
+
+
+# no-store: the page may show a station's token, which must stay in no cache.
+@never_cache
 @login_required
 def stations(request, pk):
     event = get_event_for(request.user, pk)
     new_link = None
     new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     if new_token and new_token.get("event") == event.pk:
-        url = request.build_absolute_uri(reverse("kiosk:bind", args=[new_token["token"]]))
+        url = station_link(request, new_token["token"])
         qr_svg = segno.make(url, error="m").svg_inline(scale=5, border=2)
         new_link = {"label": new_token["label"], "url": url, "qr": mark_safe(qr_svg)}
     event_stations = (

@@ -72,7 +72,7 @@ def test_kiosk_and_public_verification_run_without_csp_refusals(
     _station, token = open_station(open_event, "Meja 1", staff)
     refusals = watch_for_refusals(page)
 
-    page.goto(f"{live_server.url}/meja/{token}/")
+    page.goto(f"{live_server.url}/meja/hubungkan/#{token}")
     page.get_by_role("heading", name="Selamat datang").wait_for()
     page.locator("#search-input").fill("Belum")
     page.get_by_role("button", name="Belum Tanda Tangan").wait_for()

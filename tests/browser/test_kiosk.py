@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pledges.models import Signature
-from pledges.signing import open_station
+from pledges.signing import open_station, revoke_station
 from tests.conftest import make_signatory
 
 pytestmark = [
@@ -31,10 +31,24 @@ def tablet(browser):
 
 
 def bind(tablet, live_server, event, label="Meja 1"):
+    """Open the station's link as staff give it to the tablet: the token after the #."""
     station, token = open_station(event, label)
-    tablet.goto(f"{live_server.url}/meja/{token}/")
+    tablet.goto(f"{live_server.url}/meja/hubungkan/#{token}")
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
     return station
+
+
+def wait_until(tablet, expression, timeout=10):
+    """Poll `expression` in the page from Python until it is true.
+
+    Playwright's own wait_for_function polls with eval inside the page, which
+    the kiosk's Content-Security-Policy rightly forbids (it fails whenever the
+    first check is false).
+    """
+    deadline = time.monotonic() + timeout
+    while not tablet.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        time.sleep(0.2)
 
 
 def draw(tablet, start=(0.1, 0.3), end=(0.6, 0.7), steps=24):
@@ -147,9 +161,7 @@ def test_offline_signatures_wait_on_the_tablet_and_arrive_exactly_once(
     make_signatory(open_event, "Bambang Sutrisno", nip="")
     station = bind(tablet, live_server, open_event)
     # The list kept for searching by name while offline.
-    tablet.wait_for_function(
-        f"localStorage.getItem('netralitas.signatories.{station.pk}') !== null"
-    )
+    wait_until(tablet, f"localStorage.getItem('netralitas.signatories.{station.pk}') !== null")
     context = tablet.context
 
     context.set_offline(True)
@@ -181,15 +193,55 @@ def test_kiosk_page_loads_from_the_service_worker_cache_when_offline(
 ):
     make_signatory(open_event)
     bind(tablet, live_server, open_event)
-    tablet.wait_for_function("navigator.serviceWorker.controller !== null")
-    # Polled from Python: Playwright's own polling of a string predicate needs eval,
-    # which the kiosk's Content-Security-Policy rightly forbids.
-    deadline = time.monotonic() + 10
-    while not tablet.evaluate("caches.match(location.href).then((hit) => !!hit)"):
-        assert time.monotonic() < deadline, "the service worker never cached the kiosk page"
-        time.sleep(0.2)
+    wait_until(tablet, "navigator.serviceWorker.controller !== null")
+    wait_until(tablet, "caches.match(location.href).then((hit) => !!hit)")
     tablet.context.set_offline(True)
     tablet.goto(f"{live_server.url}/meja/")
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
     tablet.locator("#search-input").fill("rudi")
     tablet.get_by_role("button", name="Rudiyanto").wait_for()
+
+
+def test_station_link_binds_the_tablet_and_leaves_no_token_behind(tablet, live_server, open_event):
+    make_signatory(open_event)
+    station, token = open_station(open_event, "Meja 4")
+    sent = []
+    tablet.on("request", lambda request: sent.append((request.method, request.url)))
+    with tablet.expect_request(lambda request: request.method == "POST") as bind_request:
+        tablet.goto(f"{live_server.url}/meja/hubungkan/#{token}")
+    tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    expect(tablet.locator(".kiosk-station")).to_have_text("Meja 4")
+    # The token went once, in a POST body; no URL the browser asked for holds it.
+    posts = [url for method, url in sent if method == "POST"]
+    assert posts == [f"{live_server.url}/meja/hubungkan/"]
+    assert json.loads(bind_request.value.post_data) == {"token": token}
+    assert not [url for _method, url in sent if token in url]
+    # Nor the address bar, nor the history the back button walks.
+    assert tablet.url == f"{live_server.url}/meja/"
+    tablet.go_back()
+    assert token not in tablet.url
+    assert "#" not in tablet.url
+    station.refresh_from_db()
+    assert station.last_seen_at is not None
+
+
+def test_wrong_or_revoked_link_shows_a_clear_message_and_binds_nothing(
+    tablet, live_server, open_event
+):
+    tablet.goto(f"{live_server.url}/meja/hubungkan/#tokenyangsalah")
+    expect(tablet.get_by_role("heading", name="Meja tidak dapat dipakai")).to_be_visible()
+    expect(tablet.get_by_text("Tautan meja tidak dikenal")).to_be_visible()
+    assert "tokenyangsalah" not in tablet.url
+
+    station, token = open_station(open_event, "Meja 5")
+    revoke_station(station)
+    tablet.goto(f"{live_server.url}/meja/hubungkan/#{token}")
+    expect(tablet.get_by_text("Meja ini sudah dicabut oleh petugas")).to_be_visible()
+    tablet.goto(f"{live_server.url}/meja/")
+    expect(tablet.get_by_text("Tablet ini belum terhubung ke meja")).to_be_visible()
+
+
+def test_binding_page_without_a_token_says_to_scan_the_qr_code(tablet, live_server, open_event):
+    tablet.goto(f"{live_server.url}/meja/hubungkan/")
+    expect(tablet.get_by_role("heading", name="Tablet belum terhubung ke meja")).to_be_visible()
+    expect(tablet.get_by_text("Pindai kode QR")).to_be_visible()
