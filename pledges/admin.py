@@ -20,7 +20,7 @@ from pledges import accounts, rulebook, signatories
 from pledges import events as event_ops
 from pledges.audit import AUDITED_MODELS
 from pledges.errors import PledgeError
-from pledges.forms import TypedTextMixin
+from pledges.forms import EventForm, TypedTextMixin
 from pledges.models import (
     AuditEntry,
     BawasluUnit,
@@ -391,8 +391,13 @@ def save_signatory_formset(event, formset):
             formset.new_objects.append(saved)
 
 
+class EventAdminForm(TypedTextMixin, forms.ModelForm):
+    text_fields = EventForm.text_fields
+
+
 @admin.register(Event)
 class EventAdmin(UnitScopedAdmin):
+    form = EventAdminForm
     list_display = ["title", "unit", "region", "starts_at", "status", "signed_count"]
     list_filter = ["status", "kind", "unit__level"]
     search_fields = ["title", "venue", "region__name", "unit__name"]

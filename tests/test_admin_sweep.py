@@ -531,3 +531,10 @@ def test_staff_make_templates_of_their_own_unit_and_revise_them_as_new_versions(
         (1, 2, False),
         (2, 3, True),
     ]
+
+
+def test_admin_refuses_an_invisible_character_in_an_event_title(client, world):
+    client.force_login(world["staff"])
+    response = post_changed(client, change_url(world["draft"]), title="Rapat\u202edraf")
+    assert "tak terlihat" in response.content.decode() or "arah teks" in response.content.decode()
+    assert Event.objects.get(pk=world["draft"].pk).title == "Rapat draf"

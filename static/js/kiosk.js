@@ -179,12 +179,30 @@
     show("confirm");
   }
 
+  // As the server searches: composed (NFC) letters, any Unicode digits as ASCII.
+  function searchable(text) {
+    return text
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/\p{Nd}/gu, (digit) => String(digitValue(digit)));
+  }
+
+  function digitValue(digit) {
+    // Unicode puts each script's digits 0-9 in a run of ten code points.
+    const code = digit.codePointAt(0);
+    for (let zero = code; zero > code - 10; zero--) {
+      if (!/\p{Nd}/u.test(String.fromCodePoint(zero - 1))) return code - zero;
+    }
+    return code % 10;
+  }
+
   function searchLocally(query) {
-    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    const digits = query.replace(/[\s.-]/g, "");
+    query = searchable(query);
+    const words = query.split(/\s+/).filter(Boolean);
+    const digits = query.replace(/[\s\p{Zs}.-]/gu, "");
     return load(LIST_KEY, []).filter((person) => {
       if (/^\d+$/.test(digits)) return person.nip.replace(/\D/g, "").includes(digits);
-      const name = person.name.toLowerCase();
+      const name = searchable(person.name);
       return words.every((word) => name.includes(word));
     });
   }
