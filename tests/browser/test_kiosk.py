@@ -245,3 +245,15 @@ def test_binding_page_without_a_token_says_to_scan_the_qr_code(tablet, live_serv
     tablet.goto(f"{live_server.url}/meja/hubungkan/")
     expect(tablet.get_by_role("heading", name="Tablet belum terhubung ke meja")).to_be_visible()
     expect(tablet.get_by_text("Pindai kode QR")).to_be_visible()
+
+
+def test_offline_search_finds_a_name_whichever_way_its_accents_are_typed(
+    tablet, live_server, open_event
+):
+    make_signatory(open_event, "José Ramos-Horta", nip="")
+    station = bind(tablet, live_server, open_event)
+    wait_until(tablet, f"localStorage.getItem('netralitas.signatories.{station.pk}') !== null")
+    tablet.context.set_offline(True)
+    # "e" followed by a combining acute accent: how some keyboards type é.
+    tablet.locator("#search-input").fill("jose\u0301")
+    expect(tablet.get_by_role("button", name="José Ramos-Horta")).to_be_visible()
