@@ -37,13 +37,7 @@ EVENT_DETAILS = (
 # is what a signature and a sealed PDF refer to.
 EVENT_EVIDENCE = (
     "status",
-    "frozen_pledge",
-    "frozen_pledge_text",
-    "frozen_pledge_sha256",
-    "opened_at",
-    "closed_at",
-    "final_registered",
-    "final_signed",
+    *Event.SET_ONCE_FIELDS,
     "personal_data_purged_at",
     "created_by",
     "created_at",

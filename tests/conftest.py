@@ -122,6 +122,19 @@ def template(db):
     return PledgeTemplate.objects.get(slug="ikrar-netralitas-asn-pasuruan", is_current=True)
 
 
+def make_unit_template(unit, slug, title):
+    """A one-point pledge template owned by `unit`."""
+    return PledgeTemplate.objects.create(
+        unit=unit,
+        slug=slug,
+        kind="ikrar",
+        title=title,
+        opening="Kami:",
+        points=["Satu."],
+        closing="Demikian.",
+    )
+
+
 def make_event(unit, region, template, **fields):
     defaults = {
         "title": "Sosialisasi Netralitas ASN",

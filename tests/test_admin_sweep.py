@@ -26,7 +26,13 @@ from pledges.models import (
     SigningStation,
     User,
 )
-from tests.conftest import make_event, make_signatory, make_signature, make_staff
+from tests.conftest import (
+    make_event,
+    make_signatory,
+    make_signature,
+    make_staff,
+    make_unit_template,
+)
 
 
 class FormScraper(HTMLParser):
@@ -129,15 +135,7 @@ def world(unit, staff, template, other_unit, pasuruan, gorontalo):
     document = Document.objects.create(
         event=opened, kind="deklarasi", status="ready", sha256="a" * 64
     )
-    own_template = PledgeTemplate.objects.create(
-        unit=unit,
-        slug="ikrar-kota",
-        kind="ikrar",
-        title="Ikrar kota",
-        opening="Kami:",
-        points=["Satu."],
-        closing="Demikian.",
-    )
+    own_template = make_unit_template(unit, "ikrar-kota", "Ikrar kota")
     foreign_staff = make_staff(other_unit, "petugas_lain")
     return {
         "unit": unit,

@@ -10,7 +10,7 @@ from pledges import accounts
 from pledges import events as event_ops
 from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, BawasluUnit, Event, PledgeTemplate
-from tests.conftest import make_signatory, make_signature
+from tests.conftest import make_signatory, make_signature, make_unit_template
 
 
 def refused(code, call, *args, **kwargs):
@@ -153,24 +153,8 @@ def test_national_templates_change_only_by_a_superuser(template, staff, superuse
 def test_the_staff_template_picker_offers_national_and_own_unit_templates(
     client, staff, other_unit, unit
 ):
-    mine = PledgeTemplate.objects.create(
-        unit=unit,
-        slug="milik-kota",
-        kind="ikrar",
-        title="Ikrar Kota Pasuruan",
-        opening="Kami:",
-        points=["Satu."],
-        closing="Demikian.",
-    )
-    theirs = PledgeTemplate.objects.create(
-        unit=other_unit,
-        slug="milik-lain",
-        kind="ikrar",
-        title="Ikrar Kota Gorontalo",
-        opening="Kami:",
-        points=["Satu."],
-        closing="Demikian.",
-    )
+    mine = make_unit_template(unit, "milik-kota", "Ikrar Kota Pasuruan")
+    theirs = make_unit_template(other_unit, "milik-lain", "Ikrar Kota Gorontalo")
     client.force_login(staff)
     page = client.get(reverse("staff:event_create")).content.decode()
     assert mine.title in page and theirs.title not in page
