@@ -54,6 +54,7 @@ class Code(models.TextChoices):
     FILE_EMPTY = "file_empty", _("Berkas kosong")
     FILE_OLD_EXCEL = "file_old_excel", _("Berkas Excel lama")
     FILE_NOT_SPREADSHEET = "file_not_spreadsheet", _("Bukan lembar kerja")
+    FILE_DAMAGED = "file_damaged", _("Berkas lembar kerja rusak")
     FILE_TOO_MANY_ROWS = "file_too_many_rows", _("Terlalu banyak baris")
     FILE_BAD_HEADERS = "file_bad_headers", _("Judul kolom salah")
     IMPORT_CONFLICT = "import_conflict", _("Bentrok dengan pendaftaran lain")

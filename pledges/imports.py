@@ -7,6 +7,7 @@ ones if asked, in one transaction.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -59,18 +60,19 @@ class ImportRow:
 def read_import_file(name: str, data: bytes) -> list[dict]:
     """The data rows of an upload as [{"line": n, "values": {...}, "numeric": [...]}].
 
-    The result is plain JSON, fit to keep in the session between preview and
-    commit. Raises PledgeError for a file that cannot be read (see
-    `read_table`) and "file_bad_headers" for missing, unknown or repeated columns.
+    `line` is the row number Excel shows. The result is plain JSON, fit to keep
+    in the session between preview and commit; only the template's columns are
+    kept of each row as it is read. Raises PledgeError for a file that cannot be
+    read (see `read_table`) and "file_bad_headers" for missing, unknown or
+    repeated columns.
     """
     table = read_table(name, data)
-    columns = [_column_name(cell) for cell in table[0]]
+    _line, header = next(table)
+    columns = [_column_name(cell) for cell in header]
     _check_headers(columns)
     columns = ["" if column in EXPORT_ONLY_COLUMNS else column for column in columns]
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
+    for number, cells in table:
         values = dict.fromkeys(COLUMNS, "")
         numeric = []
         for column, cell in zip(columns, cells, strict=False):
@@ -94,20 +96,28 @@ def _check_headers(columns: list[str]) -> None:
     named = [column for column in columns if column]
     missing = [column for column in REQUIRED_COLUMNS if column not in named]
     unknown = [c for c in named if c not in COLUMNS and c not in EXPORT_ONLY_COLUMNS]
-    repeated = sorted({column for column in named if named.count(column) > 1})
+    # Counted once: a header row may be 16,384 cells wide.
+    repeated = sorted(column for column, count in Counter(named).items() if count > 1)
     problems = []
     if missing:
         problems.append(_("kolom wajib tidak ada: %s") % ", ".join(missing))
     if unknown:
-        problems.append(_("kolom tidak dikenal: %s") % ", ".join(unknown))
+        problems.append(_("kolom tidak dikenal: %s") % _first_names(unknown))
     if repeated:
-        problems.append(_("kolom ganda: %s") % ", ".join(repeated))
+        problems.append(_("kolom ganda: %s") % _first_names(repeated))
     if problems:
         raise PledgeError(
             _("Judul kolom tidak sesuai templat (%(problems)s). Kolom yang dipakai: %(expected)s.")
             % {"problems": "; ".join(problems), "expected": expected},
             code=Code.FILE_BAD_HEADERS,
         )
+
+
+def _first_names(names: list[str], shown: int = 10) -> str:
+    listed = ", ".join(names[:shown])
+    if len(names) > shown:
+        listed += " " + _("dan %(count)d lainnya") % {"count": len(names) - shown}
+    return listed
 
 
 def check_rows(event: Event, raw_rows: list[dict]) -> list[ImportRow]:
