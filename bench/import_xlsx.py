@@ -4,7 +4,7 @@
 
 Builds each file in memory (zipfile and hand-written XML, no <dimension>, so
 nothing tells the reader in advance how far the sheet goes), then times
-`pledges.imports.read_import_file` on it in a fresh subprocess, twice: once
+`pledges.services.imports.read_import_file` on it in a fresh subprocess, twice: once
 plain for the wall time and the growth of ru_maxrss during the call, once under
 tracemalloc for the peak of Python allocations (tracemalloc slows the call, so
 that run's time is not shown). With --baseline, the same is done with the
@@ -89,7 +89,7 @@ def xlsx(rows_xml: str, shared_strings: str | None = None, styles: str | None = 
 
 def export_5000() -> bytes:
     """5,000 signatories with names, positions and agencies at their longest, as exported."""
-    from pledges.spreadsheets import write_table
+    from pledges.rendering.spreadsheets import write_table
 
     header = [*HEADER, "cara_pendaftaran", "waktu_tanda_tangan", "meja_tanda_tangan"]
     rows = [
@@ -146,7 +146,7 @@ def child(code_root: str, path: str, traced: bool) -> None:
     import openpyxl.utils.datetime  # noqa: F401
 
     from pledges.errors import PledgeError
-    from pledges.imports import read_import_file
+    from pledges.services.imports import read_import_file
 
     data = Path(path).read_bytes()
     name = "peserta.csv" if path.endswith(".csv") else "peserta.xlsx"

@@ -78,10 +78,10 @@ def prepare(tablets, per_tablet):
     from django.db import connection
 
     from bench.views import TABLE_SQL
-    from pledges.events import open_event
     from pledges.models import BawasluUnit, Event, PledgeTemplate, Region, Signatory
-    from pledges.pledge_templates import load_shipped_templates
-    from pledges.signing import open_station
+    from pledges.services.events import open_event
+    from pledges.services.signing import open_station
+    from pledges.services.templates import load_shipped_templates
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:

@@ -50,8 +50,8 @@ def fill() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from pledges.events import close_event, open_event
     from pledges.models import BawasluUnit, Event, PledgeTemplate, Region, User
+    from pledges.services.events import close_event, open_event
 
     call_command("migrate", verbosity=0)
     if Event.objects.exists():

@@ -5,7 +5,7 @@
 Builds its own temporary SQLite database (or uses DATABASE_URL), media
 directory and development certificate, fills an event with signers whose
 signatures are plausible pen strokes as the kiosk sends them, validated and
-drawn by the product's own ``pledges.strokes`` (as ``record_signature`` does),
+drawn by the product's own ``pledges.rendering.strokes`` (as ``record_signature`` does),
 then measures each case in a fresh subprocess so peak memory (ru_maxrss)
 belongs to that case alone:
 
@@ -99,7 +99,6 @@ def _split(total: float, parts: int, rng: random.Random) -> list[float]:
 def setup(signers: int) -> dict:
     from django.core.management import call_command
 
-    from pledges.events import open_event
     from pledges.models import (
         BawasluUnit,
         Event,
@@ -108,7 +107,8 @@ def setup(signers: int) -> dict:
         Signatory,
         Signature,
     )
-    from pledges.strokes import render_svg, validate_strokes
+    from pledges.rendering.strokes import render_svg, validate_strokes
+    from pledges.services.events import open_event
 
     call_command("migrate", verbosity=0)
     for code, name, level, parent in [
@@ -154,7 +154,7 @@ def setup(signers: int) -> dict:
         for number in range(1, signers + 1)
     )
     for number, signatory in enumerate(signatories):
-        # As pledges.signing.record_signature does: validated strokes, SVG drawn here.
+        # As pledges.services.signing.record_signature does: validated strokes, SVG drawn here.
         strokes = validate_strokes(signature_strokes(rng), PAD_WIDTH, PAD_HEIGHT)
         Signature.objects.create(
             signatory=signatory,
@@ -168,8 +168,8 @@ def setup(signers: int) -> dict:
 
 
 def case_inputs(case: str, ids: dict):
-    from pledges import documents
     from pledges.models import Document, Event, Signatory
+    from pledges.services import documents
 
     event = Event.objects.select_related("unit", "region").get(pk=ids["event"])
     if case == "individual":
@@ -184,7 +184,7 @@ def measure_ours(case: str, ids: dict, repeat: int) -> dict:
 
     from pypdf import PdfReader
 
-    from pledges import sealing
+    from pledges.rendering import sealing
 
     event, kind, signatory, documents = case_inputs(case, ids)
     document, _ = documents.prepare_document(event, kind, signatory)

@@ -65,7 +65,7 @@ def signature_svg(index: int) -> str:
 
 
 def load_pasuruan_regions():
-    from pledges.regions import DATA_FILE, load_regions
+    from pledges.services.regions import DATA_FILE, load_regions
 
     subset = TMP / "regions-35.tsv.gz"
     with gzip.open(DATA_FILE, "rt", encoding="utf-8") as source:
@@ -93,8 +93,8 @@ def new_event(unit, template, title):
 
 
 def fill_event(unit, template, size):
-    from pledges.events import open_event
     from pledges.models import Region, Signatory, Signature, SigningStation
+    from pledges.services.events import open_event
 
     event = open_event(new_event(unit, template, f"Rakor {size} peserta"))
     stations = [

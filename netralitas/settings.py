@@ -76,7 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "pledges.middleware.TrustedProxyMiddleware",
+    "pledges.web.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,8 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "pledges.audit.AuditActorMiddleware",
-    "pledges.middleware.KioskDatabaseErrorMiddleware",
+    "pledges.web.middleware.AuditActorMiddleware",
+    "pledges.web.middleware.KioskDatabaseErrorMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into its lockout page.
@@ -126,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Lets pledges.rows.prepared_cursor prepare the venue's hot statements;
+    # Lets pledges.db.rows.prepared_cursor prepare the venue's hot statements;
     # Django's own cursors bind parameters client-side and never prepare, so
     # nothing else changes. Without it psycopg ignores prepare=True.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
@@ -256,8 +256,8 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-RATELIMIT_VIEW = "pledges.views.errors.rate_limited"
-CSRF_FAILURE_VIEW = "pledges.views.errors.csrf_failure"
+RATELIMIT_VIEW = "pledges.web.views.errors.rate_limited"
+CSRF_FAILURE_VIEW = "pledges.web.views.errors.csrf_failure"
 # Per tablet: search-as-you-type and a queue of offline signatures flushed at once
 # stay far below these; a runaway script does not.
 KIOSK_SEARCH_RATE = env_str("KIOSK_SEARCH_RATE", "240/m")
@@ -271,8 +271,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # ... and an address where wrong passwords were given for AXES_FAILURE_LIMIT
 # different usernames (password spraying); staff behind one NAT who mistype
-# and then log in do not add up (pledges/login_throttle.py says why).
-AXES_HANDLER = "pledges.login_throttle.UsernamesPerAddressHandler"
+# and then log in do not add up (pledges/web/login_throttle.py says why).
+AXES_HANDLER = "pledges.web.login_throttle.UsernamesPerAddressHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -10,10 +10,10 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("", include("pledges.urls")),
+    path("", include("pledges.web.urls")),
 ]
 
-handler400 = "pledges.views.errors.bad_request"
+handler400 = "pledges.web.views.errors.bad_request"
 
 # No route serves MEDIA_ROOT, in development either: stored PDFs hold personal
 # data, and every download goes through staff:download_document, which checks

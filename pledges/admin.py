@@ -1,8 +1,8 @@
 """Django admin, in Bahasa Indonesia, limited to each staff user's units.
 
 The admin is one more door: every write goes through the domain functions
-(`pledges.events`, `pledges.signatories`, `pledges.pledge_templates`,
-`pledges.accounts`) and every form asks `pledges.rulebook` first, so a
+(`pledges.services.events`, `pledges.services.signatories`, `pledges.services.templates`,
+`pledges.services.accounts`) and every form asks `pledges.services.rulebook` first, so a
 refusal shows beside the form in Indonesian and nothing is half saved.
 Evidence (signatures, documents, audit entries, a frozen pledge and its
 hash, final counts) is read-only for everyone, superusers included.
@@ -16,11 +16,9 @@ from django.db.models.functions import Cast
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from pledges import accounts, rulebook, signatories
-from pledges import events as event_ops
-from pledges.audit import AUDITED_MODELS
+from pledges.core.nip import normalize_nip
+from pledges.core.text import spellings
 from pledges.errors import PledgeError
-from pledges.forms import EventForm, TypedTextMixin
 from pledges.models import (
     AuditEntry,
     BawasluUnit,
@@ -33,13 +31,15 @@ from pledges.models import (
     SigningStation,
     User,
 )
-from pledges.nip import normalize_nip
-from pledges.pictures import svg_picture
-from pledges.pledge_templates import create_template, revise_template
-from pledges.signatories import TEXT_FIELDS
-from pledges.signing import revoke_station
-from pledges.text import spellings
-from pledges.visibility import events_visible_to, units_visible_to
+from pledges.rendering.pictures import svg_picture
+from pledges.services import accounts, rulebook, signatories
+from pledges.services import events as event_ops
+from pledges.services.audit import AUDITED_MODELS
+from pledges.services.signatories import TEXT_FIELDS
+from pledges.services.signing import revoke_station
+from pledges.services.templates import create_template, revise_template
+from pledges.services.visibility import events_visible_to, units_visible_to
+from pledges.web.forms import EventForm, TypedTextMixin
 
 
 class RulebookAdmin(admin.ModelAdmin):

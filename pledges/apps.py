@@ -7,6 +7,6 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Ikrar netralitas")
 
     def ready(self):
-        from . import audit
+        from pledges.services import audit
 
         audit.connect_signals()

@@ -116,7 +116,7 @@ def superuser(db):
 @pytest.fixture
 def template(db):
     # Transactional tests flush the table the data migration filled; refill it.
-    from pledges.pledge_templates import load_shipped_templates
+    from pledges.services.templates import load_shipped_templates
 
     load_shipped_templates()
     return PledgeTemplate.objects.get(slug="ikrar-netralitas-asn-pasuruan", is_current=True)
@@ -155,7 +155,7 @@ def event(unit, pasuruan, template):
 
 @pytest.fixture
 def open_event(event):
-    from pledges.events import open_event
+    from pledges.services.events import open_event
 
     return open_event(event)
 
@@ -249,7 +249,7 @@ def make_strokes(x=20, y=30, width=300, points=40):
 
 @pytest.fixture
 def station(open_event, staff):
-    from pledges.signing import open_station
+    from pledges.services.signing import open_station
 
     station, _token = open_station(open_event, "Meja 1", staff)
     return station
@@ -257,7 +257,7 @@ def station(open_event, staff):
 
 def bind_client(client, event, label="Meja 1"):
     """Open a station for `event` and bind `client` to it as its link's page does."""
-    from pledges.signing import open_station
+    from pledges.services.signing import open_station
 
     station, token = open_station(event, label)
     response = post_station_token(client, token)

@@ -14,7 +14,6 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from pledges.events import close_event
 from pledges.models import (
     AuditEntry,
     BawasluUnit,
@@ -26,6 +25,7 @@ from pledges.models import (
     SigningStation,
     User,
 )
+from pledges.services.events import close_event
 from tests.conftest import (
     make_event,
     make_signatory,
@@ -120,8 +120,8 @@ def world(unit, staff, template, other_unit, pasuruan, gorontalo):
     boss.unit = unit
     boss.save()
     draft = make_event(unit, pasuruan, template, title="Rapat draf")
-    from pledges.events import open_event
-    from pledges.signing import open_station
+    from pledges.services.events import open_event
+    from pledges.services.signing import open_station
 
     opened = open_event(make_event(unit, pasuruan, template, title="Apel terbuka"))
     signed = make_signatory(opened, "Sudah Tanda Tangan")

@@ -5,9 +5,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from pledges.errors import PledgeError
-from pledges.events import delete_event
 from pledges.models import Event, Signatory, Signature
-from pledges.signatories import register_signatory
+from pledges.services.events import delete_event
+from pledges.services.signatories import register_signatory
 from tests.conftest import VALID_NIP, make_signatory, make_signature
 
 

@@ -112,7 +112,7 @@ def test_individual_pdf_is_made_on_first_request(client, staff, signed_event):
 
 
 def test_progress_polls_while_a_document_is_pending(client, staff, signed_event):
-    from pledges import documents
+    from pledges.services import documents
 
     client.force_login(staff)
     documents.prepare_document(signed_event, Document.Kind.DEKLARASI)
@@ -126,7 +126,7 @@ def test_progress_polls_while_a_document_is_pending(client, staff, signed_event)
 
 def test_staff_of_another_unit_gets_404(client, other_staff, signed_event):
     client.force_login(other_staff)
-    from pledges import documents
+    from pledges.services import documents
 
     document = documents.make_document(signed_event, Document.Kind.DEKLARASI)
     urls = [
@@ -145,8 +145,8 @@ def test_staff_of_another_unit_gets_404(client, other_staff, signed_event):
 def test_document_of_another_event_cannot_be_fetched_through_own_event(
     client, staff, signed_event, other_unit, gorontalo, template
 ):
-    from pledges import documents
-    from pledges.events import open_event
+    from pledges.services import documents
+    from pledges.services.events import open_event
     from tests.conftest import make_event
 
     foreign = open_event(make_event(other_unit, gorontalo, template))

@@ -14,10 +14,10 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from pypdf import PdfReader
 
-from pledges import documents
 from pledges.errors import PledgeError
-from pledges.events import open_event
 from pledges.models import AuditEntry, Document
+from pledges.services import documents
+from pledges.services.events import open_event
 from tests.conftest import make_event, make_signatory, make_signature
 
 SIGNED_AT = datetime(2024, 9, 23, 9, 41, tzinfo=ZoneInfo("Asia/Jakarta"))

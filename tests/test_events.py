@@ -4,11 +4,11 @@ import hashlib
 
 import pytest
 
-from pledges import events as event_ops
 from pledges.errors import PledgeError
-from pledges.events import close_event, open_event
 from pledges.models import AuditEntry, Event
-from pledges.pledge_templates import revise_template
+from pledges.services import events as event_ops
+from pledges.services.events import close_event, open_event
+from pledges.services.templates import revise_template
 
 
 def test_opening_freezes_the_pledge_text_and_its_hash(event):

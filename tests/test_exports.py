@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from pledges.imports import read_import_file
-from pledges.spreadsheets import write_table
+from pledges.rendering.spreadsheets import write_table
+from pledges.services.imports import read_import_file
 from tests.conftest import VALID_NIP, make_event, make_signatory
 
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r", "\uff1d"]

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pledges.errors import PledgeError
-from pledges.imports import import_signatories, read_import_file
 from pledges.models import Signatory
+from pledges.services.imports import import_signatories, read_import_file
 
 HEADER = ["nama_lengkap", "nip", "jabatan", "kategori", "instansi", "wilayah"]
 EXAMPLES = settings(
@@ -83,7 +83,7 @@ strokes = st.one_of(json_value, st.lists(st.lists(point, max_size=30), max_size=
 @EXAMPLES
 @given(strokes=strokes, width=json_scalar, height=json_scalar)
 def test_any_strokes_are_accepted_and_drawn_or_refused_clearly(strokes, width, height):
-    from pledges.strokes import render_svg, validate_strokes
+    from pledges.rendering.strokes import render_svg, validate_strokes
 
     try:
         valid = validate_strokes(strokes, width, height)
@@ -119,8 +119,8 @@ def test_any_upload_to_the_verification_page_gets_a_clear_answer(
     settings.VERIFY_UPLOAD_RATE = "100000/m"
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from pledges import documents
     from pledges.models import Document
+    from pledges.services import documents
     from tests.conftest import make_signature
 
     if not Document.objects.exists():

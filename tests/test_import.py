@@ -8,8 +8,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from pledges.errors import PledgeError
-from pledges.imports import import_signatories, read_import_file
 from pledges.models import AuditEntry, Signatory
+from pledges.services.imports import import_signatories, read_import_file
 from tests.conftest import VALID_NIP, make_signatory
 
 HEADER = "nama_lengkap,nip,jabatan,kategori,instansi,wilayah"
@@ -174,7 +174,7 @@ def test_wrong_headers_say_which_columns_are_expected(event):
 
 
 def test_closed_event_takes_no_import(event):
-    from pledges.events import close_event, open_event
+    from pledges.services.events import close_event, open_event
 
     close_event(open_event(event))
     rows = read_import_file("p.csv", ("\n".join([HEADER, *GOOD])).encode())

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from pledges.errors import PledgeError
-from pledges.imports import read_import_file
 from pledges.models import Signatory
-from pledges.spreadsheets import MAX_DATA_ROWS, _cell_text, read_table
+from pledges.rendering.spreadsheets import MAX_DATA_ROWS, _cell_text, read_table
+from pledges.services.imports import read_import_file
 
 HEADER = ["nama_lengkap", "nip", "jabatan", "kategori", "instansi", "wilayah"]
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

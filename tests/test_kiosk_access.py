@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import URLResolver, get_resolver, reverse
 
-from pledges.events import open_event
+from pledges.services.events import open_event
 from tests.conftest import make_event, make_signatory, make_signature
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from pledges.errors import Code
 from pledges.models import AuditEntry, Event, Signatory, Signature
-from pledges.signing import open_station
+from pledges.services.signing import open_station
 from tests.conftest import VALID_NIP, make_signatory, make_strokes
 
 SIGN_URL = "/meja/api/tanda-tangan/"
@@ -418,7 +418,7 @@ def test_a_database_fault_that_is_no_outage_is_not_reported_as_one(tablet, monke
     def fault(*args, **kwargs):
         raise error("bigint out of range")
 
-    monkeypatch.setattr("pledges.views.kiosk.record_signature", fault)
+    monkeypatch.setattr("pledges.web.views.kiosk.record_signature", fault)
     with pytest.raises(error):
         tablet.post(SIGN_URL, json.dumps(submission(tablet.signatory)), "application/json")
     tablet.raise_request_exception = False

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.urls import clear_url_caches, reverse
 
-from pledges import documents
 from pledges.models import Document
+from pledges.services import documents
 from tests.conftest import make_signature
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from pledges.nip import format_nip, mask_nip, validate_nip
+from pledges.core.nip import format_nip, mask_nip, validate_nip
 
 VALID = [
     "198005122005011002",  # born 12 May 1980, TMT Jan 2005, male

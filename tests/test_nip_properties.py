@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pledges.nip import format_nip, mask_nip, normalize_nip, validate_nip
+from pledges.core.nip import format_nip, mask_nip, normalize_nip, validate_nip
 
 
 @given(st.text(max_size=40))

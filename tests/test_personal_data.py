@@ -45,7 +45,7 @@ def test_export_person_accepts_a_formatted_nip_and_refuses_a_bad_one(signatory, 
 def closed_long_ago(event, days):
     from django.utils import timezone
 
-    from pledges.events import close_event
+    from pledges.services.events import close_event
 
     close_event(event)
     Event.objects.filter(pk=event.pk).update(closed_at=timezone.now() - timedelta(days=days))

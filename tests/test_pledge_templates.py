@@ -4,7 +4,7 @@ import pytest
 
 from pledges.errors import PledgeError
 from pledges.models import PledgeTemplate
-from pledges.pledge_templates import load_shipped_templates, revise_template
+from pledges.services.templates import load_shipped_templates, revise_template
 from tests.conftest import make_signature
 
 

@@ -2,8 +2,8 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pledges import documents
 from pledges.models import Document, Signature
+from pledges.services import documents
 from tests.conftest import bind_client, make_signatory, make_signature
 from tests.test_signing import post, submission
 

@@ -4,8 +4,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from pledges.core.time_zones import TIME_ZONES, time_zone_for
 from pledges.models import Region
-from pledges.regions import TIME_ZONES, load_regions, time_zone_for
+from pledges.services.regions import load_regions
 
 # Exact figures of pledges/data/regions.tsv.gz (idn-area-data 4.0.1).
 EXPECTED = {"province": 38, "regency": 514, "district": 7285, "village": 83762}

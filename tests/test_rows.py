@@ -4,8 +4,8 @@ import json
 
 from django.utils import timezone
 
+from pledges.db.rows import insert_row
 from pledges.models import AuditEntry
-from pledges.rows import insert_row
 
 CHANGES = [
     {"strokes": [[[80.9, 101.45, 16, 0.5], [1e-07, 2.5e16, 0, 1.0]]], "label": "Meja “1”"},

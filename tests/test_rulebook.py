@@ -6,10 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from pledges import accounts
-from pledges import events as event_ops
 from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, BawasluUnit, Event, PledgeTemplate
+from pledges.services import accounts
+from pledges.services import events as event_ops
 from tests.conftest import make_signatory, make_signature, make_unit_template
 
 
@@ -130,7 +130,7 @@ def test_staff_cannot_place_units_and_the_hierarchy_stays_three_deep(unit, staff
 
 
 def test_signatories_of_a_signed_or_closed_list_are_not_changed(signatory):
-    from pledges.signatories import remove_signatory, update_signatory
+    from pledges.services.signatories import remove_signatory, update_signatory
 
     make_signature(signatory)
     refused(Code.SIGNATORY_SIGNED, update_signatory, signatory, full_name="Nama Lain")
@@ -142,7 +142,7 @@ def test_signatories_of_a_signed_or_closed_list_are_not_changed(signatory):
 
 
 def test_national_templates_change_only_by_a_superuser(template, staff, superuser):
-    from pledges.pledge_templates import revise_template
+    from pledges.services.templates import revise_template
 
     refused(Code.FORBIDDEN, revise_template, template, user=staff, title="Judul lain")
     assert PledgeTemplate.objects.filter(slug=template.slug).count() == 1

@@ -15,8 +15,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from weasyprint import HTML
 
-from pledges import sealing
 from pledges.errors import PledgeError
+from pledges.rendering import sealing
 
 
 @pytest.fixture

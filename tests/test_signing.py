@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from pledges.events import close_event
 from pledges.models import AuditEntry, Signatory, Signature, SigningStation
-from pledges.signing import revoke_station
+from pledges.services.events import close_event
+from pledges.services.signing import revoke_station
 from tests.conftest import bind_client, make_event, make_signatory, make_signature, make_strokes
 
 SIGN_URL = "/meja/api/tanda-tangan/"
@@ -141,7 +141,7 @@ def test_signatory_id_that_is_not_a_number_is_not_found(kiosk, signatory):
 
 
 def test_signatory_of_another_event_is_not_found(kiosk, signatory, unit, pasuruan, template):
-    from pledges.events import open_event
+    from pledges.services.events import open_event
 
     other_event = open_event(make_event(unit, pasuruan, template, title="Rapat lain"))
     stranger = make_signatory(other_event, "Orang Lain")
@@ -264,7 +264,7 @@ def test_walk_in_refused_when_event_does_not_allow_it(kiosk, open_event):
 def test_two_stations_at_the_same_moment_end_with_exactly_one_signature(unit, pasuruan, template):
     if connection.vendor == "sqlite":
         pytest.skip("row locks between real connections need PostgreSQL")
-    from pledges.events import open_event
+    from pledges.services.events import open_event
 
     event = open_event(make_event(unit, pasuruan, template))
     signatory = make_signatory(event)
@@ -297,7 +297,7 @@ def test_database_outage_gets_a_json_503_the_tablet_retries(kiosk, signatory, mo
     def outage(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("pledges.views.kiosk.record_signature", outage)
+    monkeypatch.setattr("pledges.web.views.kiosk.record_signature", outage)
     response = post(kiosk, submission(signatory))
     assert response.status_code == 503 and response["Retry-After"] == "2"
     assert response.json()["code"] == "database_unavailable"

@@ -59,7 +59,7 @@ def test_home_lists_own_and_lower_units_events_newest_first_with_counts(
         starts_at=datetime(2024, 10, 1, 9, tzinfo=ZoneInfo("Asia/Jakarta")),
     )
     make_event(other_unit, gorontalo, template, title="Kegiatan Gorontalo")
-    from pledges.events import open_event
+    from pledges.services.events import open_event
 
     open_event(newer)
     make_signature(make_signatory(newer))
@@ -72,7 +72,7 @@ def test_home_lists_own_and_lower_units_events_newest_first_with_counts(
 
 
 def test_home_filters_by_status_and_region(logged_in, unit, pasuruan, template):
-    from pledges.events import open_event
+    from pledges.services.events import open_event
 
     make_event(unit, pasuruan, template, title="Masih draf")
     open_event(make_event(unit, pasuruan, template, title="Sudah dibuka"))
@@ -161,7 +161,7 @@ def test_open_and_close_ask_for_confirmation_first(logged_in, event):
 
 
 def test_closed_event_accepts_no_edit_and_no_signatory(logged_in, open_event, pasuruan, template):
-    from pledges.events import close_event
+    from pledges.services.events import close_event
 
     close_event(open_event)
     data = event_form(pasuruan, template, title="Diubah setelah ditutup")
@@ -206,7 +206,7 @@ def test_region_search_keeps_the_region_already_chosen(client, staff, pasuruan, 
 
 
 def test_home_pages_through_many_events_with_their_counts(logged_in, unit, pasuruan, template):
-    from pledges.events import close_event, open_event
+    from pledges.services.events import close_event, open_event
 
     for day in range(1, 31):
         make_event(

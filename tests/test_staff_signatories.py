@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from pledges.errors import PledgeError
 from pledges.models import AuditEntry, Signatory
-from pledges.signatories import register_signatory
+from pledges.services.signatories import register_signatory
 from tests.conftest import VALID_NIP, make_signatory, make_signature
 
 

@@ -8,9 +8,9 @@ import segno
 from django.test import Client
 
 from pledges.errors import PledgeError
-from pledges.events import close_event
 from pledges.models import AuditEntry, SigningStation
-from pledges.signing import authenticate_station, open_station, revoke_station
+from pledges.services.events import close_event
+from pledges.services.signing import authenticate_station, open_station, revoke_station
 from tests.conftest import post_station_token
 
 BIND_URL = "/meja/hubungkan/"

@@ -1,8 +1,8 @@
 """Counts for staff pages and national recaps: right, and taken once when an event closes."""
 
-from pledges.events import close_event, open_event
 from pledges.models import Event
-from pledges.stats import counts_by_province, event_counts
+from pledges.services.events import close_event, open_event
+from pledges.services.stats import counts_by_province, event_counts
 from tests.conftest import make_event, make_signatory, make_signature
 
 

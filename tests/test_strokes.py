@@ -7,7 +7,7 @@ import time
 import pytest
 
 from pledges.errors import PledgeError
-from pledges.strokes import MAX_POINTS, SIMPLIFY_TOLERANCE, render_svg, validate_strokes
+from pledges.rendering.strokes import MAX_POINTS, SIMPLIFY_TOLERANCE, render_svg, validate_strokes
 from tests.conftest import make_strokes
 
 

@@ -9,8 +9,8 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from pledges import documents
 from pledges.models import Document
+from pledges.services import documents
 from tests.conftest import make_signatory, make_signature
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

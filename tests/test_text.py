@@ -11,10 +11,10 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pledges.core.text import clean_text
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory
-from pledges.signatories import register_signatory
-from pledges.text import clean_text
+from pledges.services.signatories import register_signatory
 from tests.conftest import VALID_NIP, make_signatory
 
 NIPS_AS_TYPED = {

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pledges import documents
 from pledges.models import Document
+from pledges.services import documents
 from tests.conftest import VALID_NIP, make_signatory, make_signature
 
 SIGNED_AT = datetime(2024, 9, 23, 9, 41, tzinfo=ZoneInfo("Asia/Jakarta"))

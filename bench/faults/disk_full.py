@@ -101,8 +101,9 @@ def run(args, checks: Checks) -> None:
     from django.urls import reverse
 
     from bench.pdf import setup
-    from pledges import documents, sealing
     from pledges.models import AuditEntry, Document, Event, User
+    from pledges.rendering import sealing
+    from pledges.services import documents
 
     ids = setup(args.signers)
     event = Event.objects.select_related("unit", "region").get(pk=ids["event"])

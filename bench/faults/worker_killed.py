@@ -79,8 +79,9 @@ def run(args, checks: Checks):
     from django_tasks_db.models import DBTaskResult
 
     from bench.pdf import setup
-    from pledges import documents, sealing
     from pledges.models import Document, Event
+    from pledges.rendering import sealing
+    from pledges.services import documents
 
     log(f"database {os.environ['DATABASE_URL'].split('@')[-1]}; {args.signers} signers")
     ids = setup(args.signers)

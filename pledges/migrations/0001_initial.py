@@ -7,8 +7,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import pledges.core.nip
 import pledges.models.documents
-import pledges.nip
 
 
 class Migration(migrations.Migration):
@@ -421,7 +421,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="18 digit; kosongkan untuk non-ASN.",
                         max_length=18,
-                        validators=[pledges.nip.validate_nip],
+                        validators=[pledges.core.nip.validate_nip],
                         verbose_name="NIP",
                     ),
                 ),

@@ -48,7 +48,7 @@ def remove_trigger(apps, schema_editor):
 
 
 def load_templates(apps, schema_editor):
-    from pledges.pledge_templates import load_shipped_templates
+    from pledges.services.templates import load_shipped_templates
 
     load_shipped_templates(apps.get_model("pledges", "PledgeTemplate"))
 

@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pledges.core.nip import validate_nip
 from pledges.errors import Code, PledgeError
-from pledges.nip import validate_nip
 
 
 class Event(models.Model):
@@ -97,7 +97,7 @@ class Event(models.Model):
         return self.title
 
     # Written once, by opening and closing, and never again whoever saves: the
-    # last line behind pledges.rulebook, for any code that saves an event.
+    # last line behind pledges.services.rulebook, for any code that saves an event.
     SET_ONCE_FIELDS = (
         "frozen_pledge",
         "frozen_pledge_text",

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pledges.regions import time_zone_for
+from pledges.core.time_zones import time_zone_for
 
 
 class Region(models.Model):

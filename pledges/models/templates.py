@@ -11,7 +11,7 @@ class PledgeTemplate(models.Model):
     """A titled, ordered list of pledge points, versioned.
 
     A version that has been signed is never edited in place:
-    `pledges.pledge_templates.revise_template` makes the next version instead.
+    `pledges.services.templates.revise_template` makes the next version instead.
     """
 
     class Kind(models.TextChoices):

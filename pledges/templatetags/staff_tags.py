@@ -1,10 +1,10 @@
 from django import template
 from django.templatetags.tz import do_timezone
 
-from pledges.labels import label_of
+from pledges.core.labels import label_of
+from pledges.core.nip import format_nip
 from pledges.models import Signatory
-from pledges.nip import format_nip
-from pledges.pictures import svg_data_uri
+from pledges.rendering.pictures import svg_data_uri
 
 register = template.Library()
 

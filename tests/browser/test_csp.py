@@ -61,9 +61,9 @@ def test_staff_pages_and_admin_run_without_csp_refusals(live_server, page, super
 def test_kiosk_and_public_verification_run_without_csp_refusals(
     live_server, page, open_event, staff
 ):
-    from pledges import documents
     from pledges.models import Document
-    from pledges.signing import open_station
+    from pledges.services import documents
+    from pledges.services.signing import open_station
 
     signed = make_signatory(open_event, "Sudah Tanda Tangan", nip="")
     make_signature(signed)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pledges.models import Signature
-from pledges.signing import open_station, revoke_station
+from pledges.services.signing import open_station, revoke_station
 from tests.conftest import make_signatory
 
 pytestmark = [

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from pledges.signing import open_station
+from pledges.services.signing import open_station
 from tests.browser.test_kiosk import wait_until
 from tests.conftest import BASE_DIR, make_signatory
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from pledges.backups import backup
+from pledges.services.backups import backup
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from pledges.personal_data import export_person
+from pledges.services.personal_data import export_person
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from pledges.regions import load_regions
+from pledges.services.regions import load_regions
 
 LABELS = {
     "province": "provinsi",

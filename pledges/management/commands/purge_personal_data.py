@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pledges.errors import PledgeError
 from pledges.models import Event
-from pledges.personal_data import events_past_retention, purge_event_personal_data
+from pledges.services.personal_data import events_past_retention, purge_event_personal_data
 
 
 class Command(BaseCommand):

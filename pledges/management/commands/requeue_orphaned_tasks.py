@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pledges.tasks import requeue_orphaned_tasks
+from pledges.services.tasks import requeue_orphaned_tasks
 
 
 class Command(BaseCommand):

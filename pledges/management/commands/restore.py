@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pledges.backups import restore
 from pledges.errors import PledgeError
+from pledges.services.backups import restore
 
 
 class Command(BaseCommand):

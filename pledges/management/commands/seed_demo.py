@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from pledges.events import open_event, save_event
 from pledges.models import BawasluUnit, Event, PledgeTemplate, Region, User
-from pledges.signatories import register_signatory
+from pledges.services.events import open_event, save_event
+from pledges.services.signatories import register_signatory
 
 DEMO_PASSWORD = "netralitas-demo"
 

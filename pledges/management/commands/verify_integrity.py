@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pledges.integrity import verify_everything
+from pledges.services.integrity import verify_everything
 
 
 class Command(BaseCommand):

@@ -1,0 +1,176 @@
+"""What each generated document shows, as plain data.
+
+Every value a PDF prints comes from here, so the SHA-256 of these facts
+tells whether a stored PDF still shows the current data.
+"""
+
+import base64
+import logging
+import mimetypes
+import re
+
+from django.utils.translation import gettext as _
+
+from pledges.core.dates import clock_time, long_date
+from pledges.core.nip import format_nip
+from pledges.errors import Code, PledgeError
+from pledges.models import Event, Signatory
+
+logger = logging.getLogger(__name__)
+
+PLACE_PREFIXES = ("Kota Administrasi ", "Kabupaten Administrasi ", "Kabupaten ", "Kota ")
+
+
+def place_name(region) -> str:
+    """The name written before the date of a letter: "Kota Pasuruan" signs as "Pasuruan"."""
+    for prefix in PLACE_PREFIXES:
+        if region.name.startswith(prefix):
+            return region.name.removeprefix(prefix)
+    return region.name
+
+
+def event_facts(event: Event) -> dict:
+    if not event.frozen_pledge:
+        raise PledgeError(
+            _("Dokumen baru dapat dibuat setelah kegiatan dibuka dan teks ikrarnya dibekukan."),
+            code=Code.NOT_OPEN,
+        )
+    unit, region = event.unit, event.region
+    return {
+        "kop": {"unit": unit.name, "address": unit.address, "logo": _logo_data_uri(unit)},
+        "event": {
+            "title": event.title,
+            "kind": event.get_kind_display(),
+            "election": event.election,
+            "venue": event.venue,
+            "region": region.name,
+            "place": place_name(region),
+            "date": long_date(event.starts_at, region),
+            "time": clock_time(event.starts_at, region),
+            "chair_name": event.chair_name,
+            "reader_name": event.reader_name,
+        },
+        "pledge": {
+            "title": event.frozen_pledge["title"],
+            "opening": event.frozen_pledge["opening"],
+            "points": list(event.frozen_pledge["points"]),
+            "closing": event.frozen_pledge["closing"],
+            "sha256": event.frozen_pledge_sha256,
+        },
+    }
+
+
+def signer_facts(signatory: Signatory, region, number: int | None = None) -> dict:
+    signature = getattr(signatory, "signature", None) if _has_signature(signatory) else None
+    return {
+        "number": number,
+        "full_name": signatory.full_name,
+        "nip": format_nip(signatory.nip),
+        "position": signatory.position,
+        "agency": signatory.agency,
+        "category": signatory.get_category_display(),
+        "signed": signature is not None,
+        "signed_date": long_date(signature.signed_at, region) if signature else "",
+        "signed_time": clock_time(signature.signed_at, region) if signature else "",
+        "signature": signature_data_uri(signature) if signature else "",
+    }
+
+
+def pakta_integritas_facts(signatory: Signatory) -> dict:
+    if not _has_signature(signatory):
+        raise PledgeError(
+            _("%(name)s belum menandatangani, jadi pakta integritasnya belum dapat dibuat.")
+            % {"name": signatory.full_name},
+            code=Code.NOT_SIGNED,
+        )
+    event = signatory.event
+    return {**event_facts(event), "signer": signer_facts(signatory, event.region)}
+
+
+def collective_deklarasi_facts(event: Event) -> dict:
+    facts = event_facts(event)
+    signed = (
+        event.signatories.filter(signature__isnull=False)
+        .select_related("signature")
+        .order_by("signature__signed_at", "pk")
+    )
+    signers = [signer_facts(s, event.region, number) for number, s in enumerate(signed, 1)]
+    if not signers:
+        raise PledgeError(
+            _("Belum ada yang menandatangani; deklarasi bersama belum dapat dibuat."),
+            code=Code.NO_SIGNATURES,
+        )
+    return {**facts, "signers": signers}
+
+
+def daftar_hadir_facts(event: Event) -> dict:
+    facts = event_facts(event)
+    signatories = event.signatories.select_related("signature").order_by("full_name", "pk")
+    by_category = {value: [] for value in Signatory.Category.values}
+    for signatory in signatories:
+        by_category[signatory.category].append(signatory)
+    groups, total, present = [], 0, 0
+    for value, label in Signatory.Category.choices:
+        rows = [signer_facts(s, event.region, n) for n, s in enumerate(by_category[value], 1)]
+        if rows:
+            groups.append({"category": str(label), "rows": rows})
+            total += len(rows)
+            present += sum(row["signed"] for row in rows)
+    if not total:
+        raise PledgeError(_("Belum ada peserta yang terdaftar."), code=Code.NO_SIGNATORIES)
+    return {**facts, "groups": groups, "total": total, "present": present}
+
+
+def _has_signature(signatory: Signatory) -> bool:
+    try:
+        return signatory.signature is not None
+    except Signatory.signature.RelatedObjectDoesNotExist:
+        return False
+
+
+VIEWBOX = re.compile(r"<svg\b[^>]*\bviewBox=", re.IGNORECASE)
+
+
+def signature_data_uri(signature) -> str:
+    """The stored signature SVG as an image, given a viewBox if it has none so it scales."""
+    svg = signature.svg
+    if not VIEWBOX.search(svg):
+        box = _strokes_box(signature.strokes)
+        svg = re.sub(
+            r"<svg\b",
+            f'<svg viewBox="{box}" preserveAspectRatio="xMidYMid meet"',
+            svg,
+            count=1,
+        )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _strokes_box(strokes) -> str:
+    # Points are [x, y, t, p]; signatures stored before that form hold objects.
+    points = [
+        (point[0], point[1]) if isinstance(point, list) else (point["x"], point["y"])
+        for stroke in strokes or []
+        if isinstance(stroke, list)
+        for point in stroke
+        if isinstance(point, list) or (isinstance(point, dict) and "x" in point and "y" in point)
+    ]
+    if not points:
+        return "0 0 300 150"
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    pad = 4
+    width, height = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad
+    return f"{min(xs) - pad} {min(ys) - pad} {width} {height}"
+
+
+def _logo_data_uri(unit) -> str:
+    if not unit.logo:
+        return ""
+    try:
+        with unit.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        # A lost logo file must not stop the evidence from being produced.
+        logger.warning("Logo of unit %s cannot be read", unit.pk)
+        return ""
+    mimetype = mimetypes.guess_type(unit.logo.name)[0] or "image/png"
+    return f"data:{mimetype};base64,{base64.b64encode(data).decode()}"

@@ -1,0 +1,327 @@
+"""Generated PDFs: pakta integritas, collective deklarasi, daftar hadir.
+
+Contract:
+
+- ``*_facts(...)`` gather everything a document shows as plain JSON-able data;
+  its SHA-256 is the document's ``source_fingerprint``.
+- ``render_pakta_integritas`` / ``render_collective_deklarasi`` /
+  ``render_daftar_hadir`` are pure: facts and a ``Verification`` in,
+  ``(filename, mimetype, bytes)`` out, nothing stored.
+- ``prepare_document`` returns the up-to-date document of that kind if one
+  exists (ready or being made), or creates a pending ``Document`` row, so its
+  verification code exists before anything is drawn. A PDF is therefore made
+  again only when what it shows has changed; older ones stay verifiable.
+- ``build_document`` renders, seals (PAdES) and stores a pending document and
+  marks it ``ready`` with its SHA-256, or ``failed`` with an Indonesian error:
+  never ``ready`` with a missing or half-written file, and a write cut short
+  (disk full) leaves no file behind. Building the same document twice (a
+  task requeued after its worker died) keeps the first file.
+"""
+
+import errno
+import gc
+import hashlib
+import json
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from pledges.errors import Code, PledgeError
+from pledges.models import Document, Event, Signatory
+from pledges.rendering import sealing
+from pledges.rendering.facts import (
+    collective_deklarasi_facts,
+    daftar_hadir_facts,
+    pakta_integritas_facts,
+)
+from pledges.services import audit
+
+logger = logging.getLogger(__name__)
+
+PDF = "application/pdf"
+# A pending document older than this was lost by a crashed worker: make it again.
+STALE_PENDING = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Verification:
+    code: str
+    url: str
+
+    @classmethod
+    def of(cls, document: Document) -> "Verification":
+        return cls(document.verification_code, settings.SITE_URL + document.verification_path())
+
+    @property
+    def qr_svg(self) -> str:
+        # segno's inline SVG is a single path: small and sharp at any zoom. A
+        # viewBox instead of a pixel size lets the stylesheet size it; the
+        # default 4-module quiet zone keeps it readable beside the text.
+        return segno.make(self.url, error="m").svg_inline(omitsize=True)
+
+
+@contextmanager
+def _fewer_collections():
+    # WeasyPrint allocates millions of short-lived objects for a large table;
+    # with Python's default thresholds the cyclic collector then costs about
+    # a tenth of the render (measured: bench/pdf.py) for ~40 MB more peak.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10_000, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _render(template: str, facts: dict, verification: Verification, filename: str):
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**facts, "verification": verification})
+    with _fewer_collections():
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return f"{filename}-{verification.code}.pdf", PDF, pdf
+
+
+def render_pakta_integritas(facts: dict, verification: Verification):
+    """The individual pakta integritas of one signer, as (filename, mimetype, bytes)."""
+    stem = "pakta-integritas-" + slugify(facts["signer"]["full_name"])[:60]
+    return _render("pledges/pdf/pakta_integritas.html", facts, verification, stem)
+
+
+def render_collective_deklarasi(facts: dict, verification: Verification):
+    """The collective deklarasi of an event with every signer, as (filename, mimetype, bytes)."""
+    stem = "deklarasi-" + slugify(facts["event"]["title"])[:60]
+    return _render("pledges/pdf/deklarasi.html", facts, verification, stem)
+
+
+def render_daftar_hadir(facts: dict, verification: Verification):
+    """The attendance list of an event by category, as (filename, mimetype, bytes)."""
+    stem = "daftar-hadir-" + slugify(facts["event"]["title"])[:60]
+    return _render("pledges/pdf/daftar_hadir.html", facts, verification, stem)
+
+
+RENDERERS = {
+    Document.Kind.PAKTA_INTEGRITAS: render_pakta_integritas,
+    Document.Kind.DEKLARASI: render_collective_deklarasi,
+    Document.Kind.DAFTAR_HADIR: render_daftar_hadir,
+}
+
+# Bumped whenever the PDF templates change what a document looks like.
+LAYOUT_VERSION = "3"
+
+
+def document_facts(event: Event, kind: str, signatory: Signatory | None = None) -> dict:
+    """What a document of `kind` shows now; raises PledgeError if it cannot be made."""
+    if kind == Document.Kind.PAKTA_INTEGRITAS:
+        if signatory is None:
+            raise PledgeError(
+                _("Pakta integritas perorangan perlu penanda tangan."), Code.NO_SIGNER
+            )
+        return pakta_integritas_facts(signatory)
+    if kind == Document.Kind.DEKLARASI:
+        return collective_deklarasi_facts(event)
+    if kind == Document.Kind.DAFTAR_HADIR:
+        return daftar_hadir_facts(event)
+    raise PledgeError(_("Jenis dokumen tidak dikenal."), code=Code.UNKNOWN_KIND)
+
+
+def fingerprint(facts: dict) -> str:
+    payload = json.dumps([LAYOUT_VERSION, facts], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def prepare_document(
+    event: Event, kind: str, signatory: Signatory | None = None
+) -> tuple[Document, bool]:
+    """The document of `kind` showing the current data, and whether it still has to be built.
+
+    Reuses a ready or recently started document with the same fingerprint;
+    otherwise creates a pending one. Raises PledgeError if the data cannot
+    make that document (draft event, nobody signed, signer has not signed).
+    """
+    current = fingerprint(document_facts(event, kind, signatory))
+    existing = (
+        Document.objects.filter(
+            event=event, kind=kind, signatory=signatory, source_fingerprint=current
+        )
+        .exclude(status=Document.Status.FAILED)
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is not None and (
+        existing.status == Document.Status.READY or is_in_progress(existing)
+    ):
+        return existing, False
+    document = Document.objects.create(
+        event=event, kind=kind, signatory=signatory, source_fingerprint=current
+    )
+    return document, True
+
+
+def is_in_progress(document: Document) -> bool:
+    """Pending and recent enough that a worker may still be building it."""
+    return (
+        document.status == Document.Status.PENDING
+        and document.created_at >= timezone.now() - STALE_PENDING
+    )
+
+
+def latest_individual_documents(event: Event, status: str | None = None) -> dict:
+    """Each signer's newest pakta integritas (of `status`, if given), by signatory id."""
+    queryset = event.documents.filter(kind=Document.Kind.PAKTA_INTEGRITAS)
+    if status:
+        queryset = queryset.filter(status=status)
+    latest = {}
+    for document in queryset.order_by("created_at", "pk"):
+        latest[document.signatory_id] = document
+    return latest
+
+
+def build_document(document: Document) -> Document:
+    """Render, seal and store a pending `document`; returns it ready or failed (never raises).
+
+    The facts are read again, so the PDF shows the data as it is now, and
+    the fingerprint records exactly that.
+    """
+    if document.status != Document.Status.PENDING:
+        return document
+    event = document.event
+    try:
+        facts = document_facts(event, document.kind, document.signatory)
+        filename, _mimetype, pdf = RENDERERS[document.kind](facts, Verification.of(document))
+        sealed = sealing.seal_pdf(
+            pdf,
+            reason=_("Segel %(unit)s atas %(kind)s")
+            % {"unit": event.unit.name, "kind": document.get_kind_display().lower()},
+            location=event.region.name,
+        )
+    except PledgeError as error:
+        return _fail(document, error.message)
+    except Exception as error:
+        logger.exception("Rendering document %s failed", document.pk)
+        return _fail(document, _("PDF tidak dapat dibuat: %(error)s") % {"error": error})
+    document.source_fingerprint = fingerprint(facts)
+    return _store(document, filename, sealed)
+
+
+def _store(document: Document, filename: str, pdf: bytes) -> Document:
+    storage = document.file.storage
+    field = document.file.field
+    # The name is fixed before writing, so that a write cut short (disk full,
+    # I/O error) can be found and removed: nothing half-written stays behind.
+    name = storage.get_available_name(
+        field.generate_filename(document, filename), max_length=field.max_length
+    )
+    try:
+        stored_name = storage.save(name, ContentFile(pdf), max_length=field.max_length)
+    except Exception as error:
+        logger.exception("Storing document %s failed", document.pk)
+        _discard(storage, name)
+        document.file = None
+        return _fail(document, _storage_error_message(error))
+    with transaction.atomic():
+        current = Document.objects.select_for_update().get(pk=document.pk)
+        if current.status != Document.Status.PENDING:
+            # Another worker finished this document first (a task put back
+            # in the queue while its first run was still alive): keep theirs.
+            _discard(storage, stored_name)
+            return current
+        # "Made at" is when the PDF was drawn, which a queued task may do later
+        # than the row was created; the public page lists signers up to it.
+        document.file = stored_name
+        document.created_at = timezone.now()
+        document.sha256 = hashlib.sha256(pdf).hexdigest()
+        document.pades_signed = True
+        document.status = Document.Status.READY
+        document.error = ""
+        try:
+            document.save()
+        except Exception:
+            _discard(storage, stored_name)
+            raise
+        audit.record("pdf", document, kind=document.kind, sha256=document.sha256)
+    return document
+
+
+def _discard(storage, name: str) -> None:
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:
+        logger.exception("Could not remove the unrecorded file %s", name)
+
+
+def _storage_error_message(error: Exception) -> str:
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = _("ruang penyimpanan server penuh")
+    elif isinstance(error, OSError) and error.errno == errno.EIO:
+        reason = _("media penyimpanan server mengalami galat baca/tulis")
+    elif isinstance(error, PermissionError):
+        reason = _("server tidak berhak menulis ke folder penyimpanan")
+    else:
+        reason = _("galat penyimpanan (%(error)s)") % {"error": error}
+    return _(
+        "Berkas PDF tidak dapat disimpan: %(reason)s. Tidak ada berkas yang tercatat; "
+        "hubungi pengelola server, lalu buat ulang dokumen ini."
+    ) % {"reason": reason}
+
+
+def _fail(document: Document, message: str) -> Document:
+    document.status = Document.Status.FAILED
+    document.error = message
+    document.save()
+    return document
+
+
+def make_document(event: Event, kind: str, signatory: Signatory | None = None) -> Document:
+    """Prepare and, if needed, build a document right now (for small documents)."""
+    document, needs_building = prepare_document(event, kind, signatory)
+    return build_document(document) if needs_building else document
+
+
+def enqueue_document(event: Event, kind: str, signatory: Signatory | None = None) -> Document:
+    """Prepare a document and leave its building to a background task."""
+    from pledges.services import tasks
+
+    document, needs_building = prepare_document(event, kind, signatory)
+    if needs_building:
+        tasks.build_document_task.enqueue(document.pk)
+    return document
+
+
+def enqueue_individual_document(signature) -> Document:
+    """The pakta integritas of a fresh signature, built in the background.
+
+    Meant to be called right after `record_signature` (on commit).
+    """
+    signatory = signature.signatory
+    return enqueue_document(signatory.event, Document.Kind.PAKTA_INTEGRITAS, signatory)
+
+
+def build_individual_documents(event: Event) -> int:
+    """Make every signer's pakta integritas that is missing or out of date.
+
+    First creates all the pending rows (so the staff page can show progress
+    from the start), then builds them one by one. Returns how many signers
+    now have a ready one; failures are recorded on their documents and do
+    not stop the others.
+    """
+    signed = event.signatories.filter(signature__isnull=False).select_related("signature")
+    documents = []
+    for signatory in signed:
+        signatory.event = event
+        documents.append(prepare_document(event, Document.Kind.PAKTA_INTEGRITAS, signatory)[0])
+    for document in documents:
+        document.event = event
+        build_document(document)
+    return sum(document.status == Document.Status.READY for document in documents)

@@ -1,0 +1,389 @@
+"""Signing at the venue: stations (tablets), walk-ins and recording signatures.
+
+A station is bound to one open event by a secret token that is stored only
+as its SHA-256. A signature is recorded exactly once per signatory: the
+tablet's idempotency key makes a retry return the first result, and the
+one-to-one constraint makes a second station lose cleanly.
+"""
+
+import hashlib
+import secrets
+import uuid
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pledges.core.nip import ASCII_DIGITS, normalize_nip
+from pledges.core.text import spellings
+from pledges.db.rows import insert_row, prepared_cursor, typed_values
+from pledges.errors import Code, PledgeError
+from pledges.models import AuditEntry, Event, Signatory, Signature, SigningStation
+from pledges.rendering.strokes import render_svg, validate_strokes
+from pledges.services import audit
+from pledges.services.signatories import clean_signatory_text, register_signatory
+
+# Writing last contact on every request would make 50 tablets write constantly.
+CONTACT_INTERVAL = timedelta(seconds=30)
+MAX_LABEL_LENGTH = SigningStation._meta.get_field("label").max_length
+
+
+def hash_station_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _check_event_open(event: Event) -> None:
+    if event.status == Event.Status.CLOSED:
+        raise PledgeError(
+            _("Kegiatan ini sudah ditutup; tanda tangan tidak diterima lagi."),
+            code=Code.EVENT_CLOSED,
+        )
+    if event.status != Event.Status.OPEN:
+        raise PledgeError(
+            _("Kegiatan ini belum dibuka untuk tanda tangan."), code=Code.EVENT_NOT_OPEN
+        )
+
+
+@transaction.atomic
+def open_station(event: Event, label: str, opened_by=None) -> tuple[SigningStation, str]:
+    """Open a signing station for an open event; return it with its secret token.
+
+    The token is returned only here (it is stored hashed). Raises PledgeError:
+    "event_closed" / "event_not_open", "label_required", "label_too_long".
+    """
+    _check_event_open(event)
+    label = (label or "").strip()
+    if not label:
+        raise PledgeError(_("Isi nama meja, misalnya “Meja 1”."), code=Code.LABEL_REQUIRED)
+    if len(label) > MAX_LABEL_LENGTH:
+        raise PledgeError(
+            _("Nama meja paling panjang %(max)d karakter.") % {"max": MAX_LABEL_LENGTH},
+            code=Code.LABEL_TOO_LONG,
+        )
+    token = secrets.token_urlsafe(32)
+    station = SigningStation.objects.create(
+        event=event, label=label, token_sha256=hash_station_token(token), opened_by=opened_by
+    )
+    return station, token
+
+
+def revoke_station(station: SigningStation) -> SigningStation:
+    """Revoke a station: its tablet is refused from its next request on. Idempotent."""
+    if station.revoked_at is None:
+        station.revoked_at = timezone.now()
+        station.save(update_fields=["revoked_at"])
+    return station
+
+
+def check_station_usable(station: SigningStation) -> None:
+    """Raise PledgeError "station_revoked", "event_closed" or "event_not_open"."""
+    if station.revoked_at is not None:
+        raise PledgeError(
+            _("Meja ini sudah dicabut oleh petugas. Hubungi petugas Bawaslu untuk meja baru."),
+            code=Code.STATION_REVOKED,
+        )
+    _check_event_open(station.event)
+
+
+def authenticate_station(token: str) -> SigningStation:
+    """The usable station whose secret token this is.
+
+    Raises PledgeError "station_unknown" for a wrong token, and the codes of
+    `check_station_usable` for a revoked station or an event not open.
+    """
+    station = (
+        SigningStation.objects.select_related("event", "event__region")
+        .filter(token_sha256=hash_station_token(token or ""))
+        .first()
+    )
+    if station is None:
+        raise PledgeError(
+            _("Tautan meja tidak dikenal. Minta tautan atau kode QR baru kepada petugas."),
+            code=Code.STATION_UNKNOWN,
+        )
+    check_station_usable(station)
+    return station
+
+
+def note_station_contact(station: SigningStation, pending: int | None = None) -> None:
+    """Remember that the tablet was heard from and how many signatures it still holds.
+
+    Writes at most once per CONTACT_INTERVAL unless the pending count changed;
+    a queryset update, so no audit entry for a heartbeat.
+    """
+    now = timezone.now()
+    changes = {}
+    if station.last_seen_at is None or now - station.last_seen_at >= CONTACT_INTERVAL:
+        changes["last_seen_at"] = now
+    if pending is not None and pending != station.pending_signatures:
+        changes["pending_signatures"] = pending
+        changes["last_seen_at"] = now
+    if changes:
+        SigningStation.objects.filter(pk=station.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(station, field, value)
+
+
+def unsigned_signatories(station: SigningStation, query: str = "", limit: int | None = None):
+    """The station's event's signatories who have not signed, optionally searched.
+
+    `query` matches part of the name, or part of the NIP when it is digits (of
+    any script, grouped as people type them). A name matches whether it was
+    typed composed or decomposed: names are stored in NFC, and the NFD
+    spelling finds those stored before that.
+    """
+    signatories = Signatory.objects.filter(
+        event_id=station.event_id, signature__isnull=True
+    ).order_by("full_name", "pk")
+    names = spellings(query or "")
+    if names[0]:
+        digits = normalize_nip(names[0])
+        if digits and ASCII_DIGITS.issuperset(digits):
+            signatories = signatories.filter(nip__contains=digits)
+        else:
+            matches = Q()
+            for name in names:
+                matches |= Q(full_name__icontains=name)
+            signatories = signatories.filter(matches)
+    return signatories[:limit] if limit else signatories
+
+
+WALK_IN_FIELDS = {
+    "full_name": (gettext_lazy("nama lengkap"), True),
+    "nip": (gettext_lazy("NIP"), False),
+    "position": (gettext_lazy("jabatan"), True),
+    "agency": (gettext_lazy("instansi/OPD"), False),
+}
+# Wider than 18: people type NIPs with spaces or dots between the groups.
+MAX_NIP_TYPED = 40
+
+
+def register_walk_in(station: SigningStation, data: dict) -> Signatory:
+    """Register a person who is not on the list, from the station's tablet.
+
+    `data` holds full_name, nip, position, agency and category as typed.
+    Raises PledgeError: "walk_in_not_allowed", "event_closed", "text_invalid",
+    "field_required", "field_too_long", "category_invalid", "nip_required", the
+    "nip_*" codes of `register_signatory`.
+    """
+    check_station_usable(station)
+    if not station.event.allow_walk_ins:
+        raise PledgeError(
+            _("Kegiatan ini tidak menerima pendaftaran di tempat. Hubungi petugas."),
+            code=Code.WALK_IN_NOT_ALLOWED,
+        )
+    fields = {
+        name: data.get(name) if isinstance(data.get(name), str) else "" for name in WALK_IN_FIELDS
+    }
+    fields["nip"] = fields["nip"].strip()
+    if len(fields["nip"]) > MAX_NIP_TYPED:
+        raise PledgeError(
+            _("NIP paling panjang %(max)d karakter.") % {"max": MAX_NIP_TYPED},
+            code=Code.FIELD_TOO_LONG,
+        )
+    clean_signatory_text(fields)
+    for name, (label, required) in WALK_IN_FIELDS.items():
+        if required and not fields[name]:
+            raise PledgeError(_("Isi %(field)s.") % {"field": label}, code=Code.FIELD_REQUIRED)
+    category = data.get("category")
+    if category not in Signatory.Category.values:
+        raise PledgeError(_("Pilih kategori."), code=Code.CATEGORY_INVALID)
+    if category != Signatory.Category.NON_ASN and not fields["nip"]:
+        raise PledgeError(
+            _("Isi NIP (18 digit). Jika bukan ASN, pilih kategori Non-ASN."), code=Code.NIP_REQUIRED
+        )
+    return register_signatory(
+        station.event,
+        category=category,
+        registration=Signatory.Registration.WALK_IN,
+        **fields,
+    )
+
+
+@dataclass(frozen=True)
+class SignatureSubmission:
+    idempotency_key: uuid.UUID
+    signatory_id: int
+    strokes: list
+    canvas_width: float
+    canvas_height: float
+    pledge_sha256: str
+    client_ip: str | None = None
+    user_agent: str = ""
+
+
+def record_signature(station: SigningStation, submission: SignatureSubmission) -> Signature:
+    """Store one signature taken at `station`, exactly once; return it.
+
+    A second call with the same idempotency key returns the signature the
+    first stored. Raises PledgeError: the codes of `validate_strokes`,
+    "pledge_changed" (the text on screen is not the event's frozen text),
+    "signatory_unknown" (not a signatory of this event), "already_signed"
+    (another submission for this person won), "idempotency_conflict", and
+    those of `check_station_usable`.
+    """
+    check_station_usable(station)
+    event = station.event
+    strokes = validate_strokes(
+        submission.strokes, submission.canvas_width, submission.canvas_height
+    )
+    if submission.pledge_sha256 != event.frozen_pledge_sha256:
+        raise PledgeError(
+            _("Teks ikrar di layar tidak sama dengan teks ikrar kegiatan. Muat ulang halaman."),
+            code=Code.PLEDGE_CHANGED,
+        )
+    values = {
+        "signatory_id": submission.signatory_id,
+        "station_id": station.pk,
+        "signed_at": timezone.now(),
+        "strokes": strokes,
+        "svg": render_svg(strokes),
+        "pledge_sha256": event.frozen_pledge_sha256,
+        "client_ip": submission.client_ip,
+        "user_agent": (submission.user_agent or "")[:300],
+        "idempotency_key": submission.idempotency_key,
+    }
+    signature = Signature(**values)
+    signature.station = station
+    # What the audit entry records besides the signature's own id and label.
+    changes = {
+        "station": station.label,
+        "signatory": submission.signatory_id,
+        "signed_at": values["signed_at"],
+        "client_ip": submission.client_ip,
+        "idempotency_key": submission.idempotency_key,
+        "canvas": [submission.canvas_width, submission.canvas_height],
+        "pledge_sha256": event.frozen_pledge_sha256,
+    }
+    store = _store_in_one_statement if connection.vendor == "postgresql" else _store_in_transaction
+    try:
+        # Nothing is inserted when this person already has a signature or the
+        # key was used before; a concurrent insert for the same person or key
+        # waits for the other to commit and then inserts nothing. Which of
+        # those it was is read back by _earlier_result.
+        stored = store(event, signature, values, changes)
+    except IntegrityError:
+        # A foreign key no longer holds: the person was removed from the list
+        # between the check and the commit.
+        raise _signatory_unknown() from None
+    if stored is None:
+        return _earlier_result(station, submission)
+    return stored
+
+
+def _store_in_transaction(event, signature, values, changes) -> Signature | None:
+    """Store `signature` (its column `values`) and its audit entry.
+
+    None if a unique constraint kept it out.
+    """
+    with transaction.atomic():
+        signature.signatory = _signatory_of(event, signature.signatory_id)
+        signature.pk = insert_row(Signature, values, ignore_conflicts=True)
+        if signature.pk is None:
+            return None
+        # Inserted without the model's save(), so without the generic "create"
+        # audit signal: this entry records the same facts, one row per signature.
+        audit.record("sign", signature, event=event, **changes)
+    return signature
+
+
+# PostgreSQL does the same in one statement, so in one round trip and one
+# implicit transaction: at 50 tablets the five round trips of the transaction
+# above cost more than the work itself (bench/kiosk_load.py).
+#
+# The signatory is looked up by primary key alone, its event checked after:
+# given both conditions at once, a planner whose statistics are stale (a list
+# imported minutes ago) may walk the event's whole list instead, a scan per
+# signature that grows with the list.
+STORE_SQL = """
+WITH found AS MATERIALIZED (
+    SELECT id, full_name, event_id FROM pledges_signatory WHERE id = %s
+), person AS (
+    SELECT id, full_name FROM found WHERE event_id = %s
+), stored AS (
+    INSERT INTO pledges_signature ({signature_columns}) SELECT {signature_values} FROM person
+    ON CONFLICT DO NOTHING RETURNING id
+), logged AS (
+    INSERT INTO pledges_auditentry ({audit_columns}, object_id, object_repr)
+    SELECT {audit_values}, stored.id::text, left(person.full_name || %s, 200)
+    FROM stored, person
+)
+SELECT person.full_name, stored.id FROM person LEFT JOIN stored ON true
+"""
+
+
+def _store_in_one_statement(event, signature, values, changes) -> Signature | None:
+    # The entry's object id and label come from the statement's own rows.
+    entry = {**audit.context_values("sign", event, changes), "object_type": "Signature"}
+    signature_columns, signature_values, signature_params = typed_values(Signature, values)
+    audit_columns, audit_values, audit_params = typed_values(
+        AuditEntry, {"at": signature.signed_at, **entry}
+    )
+    sql = STORE_SQL.format(
+        signature_columns=signature_columns,
+        signature_values=signature_values,
+        audit_columns=audit_columns,
+        audit_values=audit_values,
+    )
+    params = [
+        signature.signatory_id,
+        event.pk,
+        *signature_params,
+        *audit_params,
+        Signature.label_after_name(signature.signed_at),
+    ]
+    # A savepoint only inside an outer transaction (tests): on its own the
+    # statement is its own transaction, and BEGIN/COMMIT would be two more trips.
+    savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with savepoint, prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise _signatory_unknown()
+    name, signature.pk = row
+    signature.signatory = Signatory(pk=signature.signatory_id, full_name=name, event=event)
+    return signature if signature.pk is not None else None
+
+
+def _earlier_result(station, submission) -> Signature:
+    """The signature this submission's key already stored, else the reason it is refused."""
+    signature = (
+        Signature.objects.select_related("signatory")
+        .filter(idempotency_key=submission.idempotency_key)
+        .first()
+    )
+    if signature is None:
+        raise PledgeError(
+            _("Nama ini sudah menandatangani ikrar (mungkin di meja lain). Tidak perlu mengulang."),
+            code=Code.ALREADY_SIGNED,
+        )
+    if signature.station_id != station.pk or signature.signatory_id != submission.signatory_id:
+        raise PledgeError(
+            _("Kunci pengiriman ini sudah dipakai untuk tanda tangan lain."),
+            code=Code.IDEMPOTENCY_CONFLICT,
+        )
+    return signature
+
+
+# Written out like the station's query (pledges/web/access.py), for the same reason.
+SIGNATORY_SQL = "SELECT full_name FROM pledges_signatory WHERE id = %s AND event_id = %s"
+
+
+def _signatory_of(event: Event, signatory_id) -> Signatory:
+    with connection.cursor() as cursor:
+        cursor.execute(SIGNATORY_SQL, [signatory_id, event.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise _signatory_unknown()
+    return Signatory(pk=signatory_id, full_name=row[0], event=event)
+
+
+def _signatory_unknown() -> PledgeError:
+    return PledgeError(
+        _("Penanda tangan tidak ditemukan pada kegiatan ini."), code=Code.SIGNATORY_UNKNOWN
+    )

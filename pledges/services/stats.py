@@ -1,0 +1,114 @@
+"""Counts of registered and signed officials, cheap at national scale.
+
+Closed events carry the counts taken when they closed (`final_registered`,
+`final_signed`); only events still in draft or open are counted row by row,
+so a recap costs in proportion to the events that are still changing.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from pledges.models import Event, Region, Signatory, Signature
+
+
+def live_counts(event_ids) -> dict[int, tuple[int, int]]:
+    """(registered, signed) for each event id, counted from the rows (two grouped queries)."""
+    event_ids = list(event_ids)
+    counts = dict.fromkeys(event_ids, (0, 0))
+    if not event_ids:
+        return counts
+    registered = Signatory.objects.filter(event_id__in=event_ids).values_list("event_id")
+    signed = Signature.objects.filter(signatory__event_id__in=event_ids).values_list(
+        "signatory__event_id"
+    )
+    signed_by_event = dict(signed.annotate(n=Count("id")).order_by())
+    for event_id, number in registered.annotate(n=Count("id")).order_by():
+        counts[event_id] = (number, signed_by_event.get(event_id, 0))
+    return counts
+
+
+def event_counts(events) -> dict[int, tuple[int, int]]:
+    """(registered, signed) for each of `events` (model instances), without per-event queries."""
+    counts = {
+        event.pk: (event.final_registered, event.final_signed)
+        for event in events
+        if event.status == Event.Status.CLOSED and event.final_registered is not None
+    }
+    counts.update(live_counts(event.pk for event in events if event.pk not in counts))
+    return counts
+
+
+def counts_by_province(events: QuerySet[Event]) -> list[dict]:
+    """Per province of the events' regions: events, registered, signed; sorted by province code."""
+    totals = defaultdict(lambda: {"events": 0, "registered": 0, "signed": 0})
+    closed = (
+        events.filter(status=Event.Status.CLOSED, final_registered__isnull=False)
+        .values(province=Substr("region_id", 1, 2))
+        .annotate(
+            n=Count("id"),
+            registered=Sum("final_registered"),
+            signed=Sum("final_signed"),
+        )
+        .order_by()
+    )
+    for row in closed:
+        total = totals[row["province"]]
+        total["events"] += row["n"]
+        total["registered"] += row["registered"] or 0
+        total["signed"] += row["signed"] or 0
+    changing = events.exclude(status=Event.Status.CLOSED, final_registered__isnull=False)
+    changing_regions = dict(changing.values_list("pk", "region_id"))
+    for event_id, (registered, signed) in live_counts(changing_regions).items():
+        total = totals[changing_regions[event_id][:2]]
+        total["events"] += 1
+        total["registered"] += registered
+        total["signed"] += signed
+    names = dict(Region.objects.filter(code__in=totals).values_list("code", "name"))
+    return [
+        {"code": code, "name": names.get(code, code), **totals[code]} for code in sorted(totals)
+    ]
+
+
+@dataclass
+class CategoryCount:
+    category: str
+    label: str
+    registered: int
+    signed: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.signed / self.registered) if self.registered else 0
+
+
+def category_counts(event: Event) -> list[CategoryCount]:
+    """Registered and signed per category, every category listed, in one query."""
+    rows = (
+        Signatory.objects.filter(event=event)
+        .values("category")
+        .annotate(registered=Count("pk"), signed=Count("pk", filter=Q(signature__isnull=False)))
+        .order_by()
+    )
+    found = {row["category"]: row for row in rows}
+    return [
+        CategoryCount(
+            choice.value,
+            str(choice.label),
+            found.get(choice.value, {}).get("registered", 0),
+            found.get(choice.value, {}).get("signed", 0),
+        )
+        for choice in Signatory.Category
+    ]
+
+
+def latest_signatures(event: Event, limit: int = 12):
+    """The most recent signatures of the event, newest first, with their signatory."""
+    return (
+        Signature.objects.filter(signatory__event=event)
+        .select_related("signatory", "station")
+        .defer("strokes")
+        .order_by("-signed_at", "-pk")[:limit]
+    )

@@ -1,0 +1,224 @@
+"""Forms of the staff pages. They parse input; the rules live in the domain functions."""
+
+from datetime import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pledges.core.nip import normalize_nip
+from pledges.core.text import clean_text
+from pledges.errors import PledgeError
+from pledges.models import Event, Region, Signatory
+from pledges.services import rulebook
+from pledges.services.signatories import TEXT_FIELDS
+from pledges.services.visibility import templates_usable_by
+
+
+class TypedTextMixin:
+    """Cleans the form's `text_fields` as `pledges.core.text.clean_text` stores them.
+
+    NFC, one space between words; an invisible or control character is an
+    error on its field. The fields are given to it unstripped: Django's strip
+    would silently drop a few control characters at either end.
+    """
+
+    text_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A field the admin shows read-only is not in the form.
+        self.text_fields = [name for name in self.text_fields if name in self.fields]
+        for name in self.text_fields:
+            self.fields[name].strip = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.text_fields:
+            if not isinstance(cleaned.get(name), str):
+                continue
+            field = self.fields[name]
+            try:
+                value = clean_text(cleaned[name], field.label, field.max_length)
+            except PledgeError as error:
+                self.add_error(name, forms.ValidationError(error.message, code=error.code))
+                continue
+            if field.required and not value:
+                self.add_error(name, field.error_messages["required"])
+            else:
+                cleaned[name] = value
+        return cleaned
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, region):
+        return f"{region.name} — {region.parent.name if region.parent_id else ''}".rstrip(" —")
+
+
+class EventForm(TypedTextMixin, forms.ModelForm):
+    """An event's details; date and time are those of the event region's time zone."""
+
+    text_fields = ("title", "election", "venue", "chair_name", "reader_name")
+
+    start_date = forms.DateField(
+        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label=_("Jam mulai"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Waktu setempat di wilayah kegiatan (WIB, WITA, atau WIT)."),
+    )
+    region = RegionChoiceField(
+        label=_("Wilayah (kabupaten/kota)"),
+        queryset=Region.objects.filter(level=Region.Level.REGENCY).select_related("parent"),
+        widget=forms.Select(attrs={"size": 6}),
+        help_text=_("Ketik nama kabupaten/kota di kotak pencarian, lalu pilih."),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "election",
+            "venue",
+            "region",
+            "template",
+            "chair_name",
+            "reader_name",
+            "allow_walk_ins",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.instance
+        templates = templates_usable_by(event.unit if event.unit_id else None).filter(
+            Q(is_current=True) | Q(pk=event.template_id)
+        )
+        templates = templates.order_by("title")
+        self.fields["template"].queryset = templates
+        self.fields["template"].empty_label = _("— pilih templat —")
+        if event.pk:
+            local = event.local_starts_at
+            self.initial.update(start_date=local.date(), start_time=local.time())
+            if event.status != Event.Status.DRAFT:
+                self.fields["template"].help_text = _(
+                    "Teks ikrar sudah dibekukan saat kegiatan dibuka."
+                )
+            # What the rulebook no longer lets change is shown, not offered.
+            for name in set(rulebook.LOCKED_WHEN_OPEN) - set(rulebook.editable_event_fields(event)):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+        # Only the chosen region is rendered; the search fills in the others.
+        chosen = self.data.get(self.add_prefix("region")) or event.region_id
+        region = Region.objects.filter(code=chosen, level=Region.Level.REGENCY).first()
+        self.fields["region"].widget.choices = (
+            [(region.code, self.fields["region"].label_from_instance(region))] if region else []
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        region, day, time = (cleaned.get(key) for key in ("region", "start_date", "start_time"))
+        if region and day and time:
+            cleaned["starts_at"] = datetime.combine(day, time, tzinfo=region.time_zone)
+            self.instance.starts_at = cleaned["starts_at"]
+        return cleaned
+
+
+class SignatoryForm(TypedTextMixin, forms.ModelForm):
+    text_fields = TEXT_FIELDS
+    # Wider than 18: people type NIPs with spaces or dots between the groups.
+    nip = forms.CharField(
+        label=_("NIP"),
+        max_length=40,
+        required=False,
+        help_text=_("18 digit; kosongkan untuk non-ASN."),
+    )
+
+    class Meta:
+        model = Signatory
+        fields = ["full_name", "nip", "position", "category", "agency", "led_region"]
+        help_texts = {"led_region": _("Wajib untuk camat, lurah, dan kepala desa.")}
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        regions = Region.objects.filter(
+            code__startswith=event.region_id + ".",
+            level__in=[Region.Level.DISTRICT, Region.Level.VILLAGE],
+        ).order_by("code")
+        field = self.fields["led_region"]
+        field.queryset = regions
+        field.label_from_instance = _region_option
+        field.empty_label = _("— tidak ada —")
+
+    def clean_nip(self):
+        return normalize_nip(self.cleaned_data.get("nip", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        category = cleaned.get("category")
+        if category in Signatory.REGION_LEVEL_FOR_CATEGORY and not cleaned.get("led_region"):
+            self.add_error(
+                "led_region",
+                _("Pilih wilayah yang dipimpin %(category)s ini.")
+                % {"category": Signatory.Category(category).label.lower()},
+            )
+        return cleaned
+
+    def domain_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def _region_option(region: Region) -> str:
+    if region.level == Region.Level.DISTRICT:
+        return f"Kec. {region.name}"
+    prefix = "Kel." if region.is_kelurahan else "Desa"
+    return f"\u00a0\u00a0\u00a0{prefix} {region.name}"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas CSV atau XLSX"),
+        help_text=_("Paling besar 5 MB. Gunakan templat agar judul kolomnya sesuai."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )
+
+
+class ImportCommitForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    mode = forms.ChoiceField(
+        label=_("Yang disimpan"),
+        choices=[
+            ("all", _("Semua baris — hanya jika tidak ada baris bermasalah")),
+            ("valid", _("Hanya baris yang sah; baris bermasalah dilewati")),
+        ],
+        initial="all",
+        widget=forms.RadioSelect,
+    )
+
+
+class EventFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua status")), *Event.Status.choices]
+    )
+    region = forms.ChoiceField(label=_("Wilayah"), required=False)
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only regions of events the user may see: the filter must not leak others.
+        regions = (
+            Region.objects.filter(code__in=events.order_by().values("region_id"))
+            .order_by("name")
+            .values_list("code", "name")
+        )
+        self.fields["region"].choices = [("", _("Semua wilayah")), *regions]
+
+    def filter(self, events):
+        if not self.is_valid():
+            return events
+        if self.cleaned_data["status"]:
+            events = events.filter(status=self.cleaned_data["status"])
+        if self.cleaned_data["region"]:
+            events = events.filter(region_id=self.cleaned_data["region"])
+        return events

@@ -1,0 +1,104 @@
+"""Public pages: anyone holding a PDF can check it here, without an account."""
+
+import hashlib
+
+from django import forms
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from pledges.core.dates import clock_time, long_date
+from pledges.core.nip import mask_nip
+from pledges.errors import PledgeError
+from pledges.models import Document
+from pledges.rendering import sealing
+from pledges.web.access import rate_from_setting
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class CheckPdfForm(forms.Form):
+    pdf = forms.FileField(
+        label=_("Berkas PDF yang ingin diperiksa"),
+        error_messages={
+            "required": _("Pilih berkas PDF yang ingin diperiksa."),
+            "empty": _("Berkas yang diunggah kosong."),
+        },
+    )
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("Berkas lebih besar dari 20 MB; itu bukan dokumen ini."))
+        return upload
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=rate_from_setting("VERIFY_UPLOAD_RATE"), method="POST", block=True)
+def verify(request, code):
+    document = (
+        Document.objects.filter(verification_code=code.upper(), status=Document.Status.READY)
+        .select_related("event__unit", "event__region", "signatory__signature")
+        .first()
+    )
+    if document is None:
+        return render(request, "pledges/public/not_found.html", status=404)
+    form = CheckPdfForm(request.POST, request.FILES) if request.method == "POST" else CheckPdfForm()
+    matches = None
+    if form.is_bound and form.is_valid():
+        digest = hashlib.sha256()
+        for chunk in form.cleaned_data["pdf"].chunks():
+            digest.update(chunk)
+        matches = digest.hexdigest() == document.sha256
+    return render(
+        request,
+        "pledges/public/verify.html",
+        {
+            "document": document,
+            "event": document.event,
+            "event_when": _when(document.event.starts_at, document.event.region),
+            "made_when": _when(document.created_at, document.event.region),
+            "signers": _signers(document),
+            "seal": _seal_status(document),
+            "form": form,
+            "matches": matches,
+        },
+    )
+
+
+def _signers(document: Document) -> list[dict]:
+    if document.signatory_id:
+        people = [document.signatory]
+    elif document.kind == Document.Kind.DEKLARASI:
+        people = (
+            document.event.signatories.filter(signature__signed_at__lte=document.created_at)
+            .select_related("signature")
+            .order_by("signature__signed_at", "pk")
+        )
+    else:
+        return []
+    return [
+        {
+            "full_name": person.full_name,
+            "nip": mask_nip(person.nip),
+            "position": person.position,
+            "signed_at": _when(person.signature.signed_at, document.event.region),
+        }
+        for person in people
+    ]
+
+
+def _when(moment, region) -> str:
+    # Spelled out here, not by the active locale: a visitor's browser may ask for English.
+    return f"{long_date(moment, region)}, {clock_time(moment, region)}"
+
+
+def _seal_status(document: Document) -> dict:
+    try:
+        with document.file.open("rb") as handle:
+            check = sealing.check_seal(handle.read())
+        certificate = sealing.current_certificate()
+    except (OSError, PledgeError):
+        return {"valid": False, "certificate": None}
+    return {"valid": check.valid, "signer": check.signer, "certificate": certificate}

@@ -1,0 +1,189 @@
+"""Staff pages for events: the list, creating and editing, opening, closing, deleting."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET
+
+from pledges.errors import PledgeError
+from pledges.models import Event, PledgeTemplate, Region
+from pledges.services import events as event_ops
+from pledges.services.stats import event_counts
+from pledges.services.visibility import events_visible_to
+from pledges.web.access import get_event_for, unit_for_new_events
+from pledges.web.forms import EventFilterForm, EventForm
+
+EVENTS_PER_PAGE = 25
+
+
+@login_required
+def home(request):
+    visible = events_visible_to(request.user)
+    filters = EventFilterForm(request.GET or None, events=visible)
+    events = filters.filter(visible).select_related("region", "unit").order_by("-starts_at", "-pk")
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Counts for this page's events only: closed events carry theirs (pledges.services.stats).
+    counts = event_counts(page.object_list)
+    for event in page.object_list:
+        event.registered, event.signed = counts[event.pk]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "pledges/staff/home.html",
+        {"events": page.object_list, "page": page, "filters": filters, "query": query.urlencode()},
+    )
+
+
+@login_required
+def event_detail(request, pk):
+    event = get_event_for(request.user, pk)
+    signatories = (
+        event.signatories.select_related("signature", "led_region")
+        .defer("signature__strokes", "signature__svg")
+        .order_by("category", "full_name", "pk")
+    )
+    return render(
+        request,
+        "pledges/staff/event.html",
+        {"event": event, "signatories": signatories, "tab": "signatories"},
+    )
+
+
+@login_required
+def event_create(request):
+    unit = unit_for_new_events(request.user)
+    if unit is None:
+        # A superuser without a unit manages events in the admin instead.
+        messages.error(request, _("Akun Anda tidak terhubung ke unit Bawaslu mana pun."))
+        return redirect("staff:home")
+    # A kabupaten/kota unit usually holds its events in its own region.
+    region = unit.region_id if unit.level == unit.Level.KABKOTA else None
+    form = EventForm(request.POST or None, instance=Event(unit=unit, region_id=region))
+    if form.is_valid():
+        event = event_ops.save_event(form.instance, user=request.user)
+        messages.success(request, _("Kegiatan dibuat sebagai draf."))
+        return redirect(event)
+    return render(request, "pledges/staff/event_form.html", {"form": form})
+
+
+@login_required
+def event_edit(request, pk):
+    event = get_event_for(request.user, pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_ops.save_event(form.instance)
+        except PledgeError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Perubahan kegiatan disimpan."))
+            return redirect(event)
+    return render(request, "pledges/staff/event_form.html", {"form": form, "event": event})
+
+
+# action -> (domain operation, question, button, done message)
+TRANSITIONS = {
+    "open": (
+        event_ops.open_event,
+        _lazy(
+            "Buka kegiatan ini untuk penandatanganan? Teks ikrar akan dibekukan dan "
+            "tidak dapat diganti lagi."
+        ),
+        _lazy("Ya, buka kegiatan"),
+        _lazy("Kegiatan dibuka; teks ikrar dibekukan."),
+    ),
+    "close": (
+        event_ops.close_event,
+        _lazy(
+            "Tutup kegiatan ini? Setelah ditutup tidak ada pendaftaran atau tanda tangan "
+            "yang diterima lagi."
+        ),
+        _lazy("Ya, tutup kegiatan"),
+        _lazy("Kegiatan ditutup."),
+    ),
+    "delete": (
+        event_ops.delete_event,
+        _lazy(
+            "Hapus kegiatan ini beserta daftar penanda tangannya? "
+            "Tindakan ini tidak dapat dibatalkan."
+        ),
+        _lazy("Ya, hapus kegiatan"),
+        _lazy("Kegiatan dihapus."),
+    ),
+}
+
+
+def _transition(request, pk, action):
+    event = get_event_for(request.user, pk)
+    operation, question, button, done = TRANSITIONS[action]
+    if request.method == "POST":
+        try:
+            operation(event)
+        except PledgeError as error:
+            messages.error(request, error.message)
+            return redirect(event)
+        messages.success(request, done)
+        return redirect("staff:home" if action == "delete" else event)
+    return render(
+        request,
+        "pledges/staff/event_confirm.html",
+        {"event": event, "question": question, "button": button, "action": action},
+    )
+
+
+@login_required
+def event_open(request, pk):
+    return _transition(request, pk, "open")
+
+
+@login_required
+def event_close(request, pk):
+    return _transition(request, pk, "close")
+
+
+@login_required
+def event_delete(request, pk):
+    return _transition(request, pk, "delete")
+
+
+@login_required
+@require_GET
+def region_search(request):
+    """<option>s of kabupaten/kota whose name contains ?q=, for the event form (htmx)."""
+    query = request.GET.get("q", "").strip()
+    regencies = Region.objects.filter(level=Region.Level.REGENCY).select_related("parent")
+    regions = []
+    if len(query) >= 2:
+        regions = list(
+            regencies.filter(Q(name__icontains=query) | Q(parent__name__icontains=query)).order_by(
+                "name"
+            )[:30]
+        )
+    # The region already chosen stays chosen while the person searches on.
+    matches = len(regions)
+    chosen = regencies.filter(code=request.GET.get("region", "")).first()
+    if chosen and chosen not in regions:
+        regions.insert(0, chosen)
+    return render(
+        request,
+        "pledges/staff/_region_options.html",
+        {"regions": regions, "chosen": chosen, "searched": len(query) >= 2, "matches": matches},
+    )
+
+
+@login_required
+@require_GET
+def template_preview(request):
+    """The full text of the pledge template ?template=<pk>, for the event form (htmx)."""
+    template = None
+    if request.GET.get("template", "").isdigit():
+        template = PledgeTemplate.objects.filter(pk=request.GET["template"]).first()
+        if template is None:
+            raise Http404
+    return render(request, "pledges/staff/_template_preview.html", {"template": template})
