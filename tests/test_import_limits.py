@@ -20,7 +20,8 @@ from openpyxl import Workbook, load_workbook
 
 from pledges.errors import PledgeError
 from pledges.models import Signatory
-from pledges.rendering.spreadsheets import MAX_DATA_ROWS, _cell_text, read_table
+from pledges.rendering.spreadsheets import MAX_DATA_ROWS, read_table
+from pledges.rendering.xlsx_reader import _cell_text
 from pledges.services.imports import read_import_file
 
 HEADER = ["nama_lengkap", "nip", "jabatan", "kategori", "instansi", "wilayah"]
