@@ -536,3 +536,82 @@ def test_admin_refuses_an_invisible_character_in_an_event_title(client, world):
     response = post_changed(client, change_url(world["draft"]), title="Rapat\u202edraf")
     assert "tak terlihat" in response.content.decode() or "arah teks" in response.content.decode()
     assert Event.objects.get(pk=world["draft"].pk).title == "Rapat draf"
+
+
+def spy(monkeypatch, module, name, calls):
+    original = getattr(module, name)
+
+    def recorded(*args, **kwargs):
+        calls.append(name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, recorded)
+
+
+def test_every_write_the_admin_offers_goes_through_a_service(client, world, monkeypatch):
+    from pledges.services import accounts, signatories, signing
+    from pledges.services import events as event_ops
+    from pledges.services import templates as template_ops
+
+    calls = []
+    for module, names in [
+        (event_ops, ["save_event", "delete_event", "open_event", "close_event"]),
+        (signatories, ["register_signatory", "update_signatory", "remove_signatory"]),
+        (accounts, ["save_unit", "save_user"]),
+        (template_ops, ["create_template", "revise_template"]),
+        (signing, ["revoke_station"]),
+    ]:
+        for name in names:
+            spy(monkeypatch, module, name, calls)
+    client.force_login(world["staff"])
+    post_changed(client, change_url(world["open"]), venue="Aula Baru")
+    post_changed(client, change_url(world["unsigned"]), position="Staf Ahli")
+    _add(
+        Signatory,
+        event=lambda w: str(w["open"].pk),
+        full_name="Tamu Baru",
+        position="Staf",
+        category="non_asn",
+    )(client, world)
+    client.post(delete_url(Signatory.objects.get(full_name="Tamu Baru")), {"post": "yes"})
+    client.post(delete_url(world["draft"]), {"post": "yes"})
+    _action(Event, "close_events", ["open"])(client, world)
+    post_changed(client, change_url(world["unit"]), address="Jl. Baru 1")
+    post_changed(client, change_url(world["staff"]), first_name="Petugas")
+    post_changed(client, change_url(world["own_template"]), points="Satu.\nDua.")
+    _action(SigningStation, "revoke_stations", ["station"])(client, world)
+    assert sorted(set(calls)) == sorted(
+        [
+            "save_event",
+            "update_signatory",
+            "register_signatory",
+            "remove_signatory",
+            "delete_event",
+            "close_event",
+            "save_unit",
+            "save_user",
+            "revise_template",
+            "revoke_station",
+        ]
+    )
+
+
+def test_a_refusal_in_the_admin_carries_the_catalogues_code(client, world, monkeypatch):
+    from pledges.errors import Code, PledgeError
+    from pledges.services import rulebook
+
+    codes = []
+    original = rulebook.check_signatory_changeable
+
+    def recorded(signatory):
+        try:
+            original(signatory)
+        except PledgeError as error:
+            codes.append(error.code)
+            raise
+
+    monkeypatch.setattr(rulebook, "check_signatory_changeable", recorded)
+    client.force_login(world["staff"])
+    response = _inline_row(client, world, full_name="Nama Lain")
+    assert codes == [Code.SIGNATORY_SIGNED]
+    assert "sudah menandatangani" in response.content.decode()

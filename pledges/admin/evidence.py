@@ -14,8 +14,8 @@ from pledges.models import (
     User,
 )
 from pledges.rendering.pictures import svg_picture
+from pledges.services import signing
 from pledges.services.audit import AUDITED_MODELS
-from pledges.services.signing import revoke_station
 from pledges.services.visibility import units_visible_to
 
 
@@ -87,7 +87,7 @@ class SigningStationAdmin(UnitScopedAdmin):
     @admin.action(description=_("Cabut meja terpilih"), permissions=["revoke"])
     def revoke_stations(self, request, queryset):
         for station in queryset:
-            revoke_station(station)
+            signing.revoke_station(station)
         self.message_user(request, _("Meja terpilih dicabut."), messages.SUCCESS)
 
 

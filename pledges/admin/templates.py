@@ -11,7 +11,7 @@ from pledges.models import (
     PledgeTemplate,
 )
 from pledges.services import rulebook
-from pledges.services.templates import create_template, revise_template
+from pledges.services import templates as template_ops
 from pledges.services.visibility import units_visible_to
 
 
@@ -91,11 +91,13 @@ class PledgeTemplateAdmin(RulebookAdmin):
         if not change:
             unit = form.cleaned_data.get("unit") if request.user.is_superuser else None
             unit = unit if request.user.is_superuser else request.user.unit
-            obj.pk = create_template(
+            obj.pk = template_ops.create_template(
                 request.user, unit=unit, slug=form.cleaned_data["slug"], **content
             ).pk
             return
-        current = revise_template(PledgeTemplate(pk=obj.pk), user=request.user, **content)
+        current = template_ops.revise_template(
+            PledgeTemplate(pk=obj.pk), user=request.user, **content
+        )
         if current.pk != obj.pk:
             messages.info(
                 request, _("Perubahan disimpan sebagai versi %(v)d.") % {"v": current.version}
