@@ -146,7 +146,11 @@ def child(code_root: str, path: str, traced: bool) -> None:
     import openpyxl.utils.datetime  # noqa: F401
 
     from pledges.errors import PledgeError
-    from pledges.services.imports import read_import_file
+
+    try:
+        from pledges.services.imports import read_import_file
+    except ImportError:  # a baseline from before the layers (pledges/imports.py)
+        from pledges.imports import read_import_file
 
     data = Path(path).read_bytes()
     name = "peserta.csv" if path.endswith(".csv") else "peserta.xlsx"
