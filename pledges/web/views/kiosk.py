@@ -36,14 +36,14 @@ from pledges.services.signing import (
     register_walk_in,
     unsigned_signatories,
 )
-from pledges.web.access import (
+from pledges.web.access import rate_from_setting
+from pledges.web.kiosk_auth import (
     bind_station,
-    json_refusal,
-    rate_from_setting,
     station_rate_key,
     station_refusal,
     station_required,
 )
+from pledges.web.refusals import json_refusal
 
 # Checked before parsing: a real signature is a few dozen kilobytes.
 MAX_BODY_BYTES = 256 * 1024
