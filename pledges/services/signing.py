@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pledges.core.nip import ASCII_DIGITS, normalize_nip
 from pledges.core.text import spellings
@@ -25,7 +24,11 @@ from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory, Signature, SigningStation
 from pledges.rendering.strokes import render_svg, validate_strokes
 from pledges.services import audit
-from pledges.services.signatories import clean_signatory_text, register_signatory
+from pledges.services.signatories import (
+    MAX_NIP_TYPED,
+    clean_signatory_text,
+    register_signatory,
+)
 
 # Writing last contact on every request would make 50 tablets write constantly.
 CONTACT_INTERVAL = timedelta(seconds=30)
@@ -152,14 +155,16 @@ def unsigned_signatories(station: SigningStation, query: str = "", limit: int | 
     return signatories[:limit] if limit else signatories
 
 
-WALK_IN_FIELDS = {
-    "full_name": (gettext_lazy("nama lengkap"), True),
-    "nip": (gettext_lazy("NIP"), False),
-    "position": (gettext_lazy("jabatan"), True),
-    "agency": (gettext_lazy("instansi/OPD"), False),
-}
-# Wider than 18: people type NIPs with spaces or dots between the groups.
-MAX_NIP_TYPED = 40
+# What a walk-in types; required, named and as long as the model's fields say.
+WALK_IN_FIELDS = ("full_name", "nip", "position", "agency")
+
+
+def walk_in_max_lengths() -> dict[str, int]:
+    """How many characters each walk-in field takes: the model's, and a NIP as typed."""
+    return {
+        name: MAX_NIP_TYPED if name == "nip" else Signatory._meta.get_field(name).max_length
+        for name in WALK_IN_FIELDS
+    }
 
 
 def register_walk_in(station: SigningStation, data: dict) -> Signatory:
@@ -186,9 +191,12 @@ def register_walk_in(station: SigningStation, data: dict) -> Signatory:
             code=Code.FIELD_TOO_LONG,
         )
     clean_signatory_text(fields)
-    for name, (label, required) in WALK_IN_FIELDS.items():
-        if required and not fields[name]:
-            raise PledgeError(_("Isi %(field)s.") % {"field": label}, code=Code.FIELD_REQUIRED)
+    for name in WALK_IN_FIELDS:
+        field = Signatory._meta.get_field(name)
+        if not field.blank and not fields[name]:
+            raise PledgeError(
+                _("Isi %(field)s.") % {"field": field.verbose_name}, code=Code.FIELD_REQUIRED
+            )
     category = data.get("category")
     if category not in Signatory.Category.values:
         raise PledgeError(_("Pilih kategori."), code=Code.CATEGORY_INVALID)

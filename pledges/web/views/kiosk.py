@@ -35,6 +35,7 @@ from pledges.services.signing import (
     record_signature,
     register_walk_in,
     unsigned_signatories,
+    walk_in_max_lengths,
 )
 from pledges.web.access import rate_from_setting
 from pledges.web.kiosk_auth import (
@@ -128,6 +129,7 @@ def home(request, station):
             "event": event,
             "pledge": event.frozen_pledge,
             "categories": Signatory.Category.choices,
+            "max_length": walk_in_max_lengths(),
         },
     )
 
