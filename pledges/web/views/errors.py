@@ -27,9 +27,7 @@ def rate_limited(request, exception=None):
             _("Terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar, lalu coba lagi."),
             code=Code.RATE_LIMITED,
         )
-        if answers_in_json(request):
-            return json_refusal(error, 429)
-        return render(request, "errors/429.html", {"message": error.message}, status=429)
+        return _refusal(request, error, 429, "errors/429.html")
 
 
 def csrf_failure(request, reason=""):
@@ -64,6 +62,11 @@ def bad_request(request, exception=None):
             _("Permintaan tidak dapat dibaca. Muat ulang halaman, lalu coba lagi."),
             code=Code.BAD_REQUEST,
         )
-        if answers_in_json(request):
-            return json_refusal(error, 400)
-        return render(request, "errors/400.html", {"message": error.message}, status=400)
+        return _refusal(request, error, 400, "errors/400.html")
+
+
+def _refusal(request, error: PledgeError, status: int, template: str):
+    """`error` as JSON for the kiosk's script, else as the page `template` for a person."""
+    if answers_in_json(request):
+        return json_refusal(error, status)
+    return render(request, template, {"message": error.message}, status=status)

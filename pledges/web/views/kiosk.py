@@ -12,7 +12,7 @@ Indonesian refusal with its code, never a server error.
 
 import re
 import uuid
-from functools import cache
+from functools import cache, wraps
 
 import orjson
 from django.conf import settings
@@ -70,6 +70,26 @@ STATUS_FOR_CODE = {
     "station_revoked": 403,
     "walk_in_not_allowed": 403,
 }
+
+
+def _json_call(view):
+    """Run `view(request, station, data)` with the request's JSON object as `data`.
+
+    A body that is too large or not a JSON object, and any PledgeError the
+    view raises, are answered as the kiosk's JSON refusal.
+    """
+
+    @wraps(view)
+    def wrapper(request, station):
+        data, refusal = _json_body(request)
+        if refusal:
+            return refusal
+        try:
+            return view(request, station, data)
+        except PledgeError as error:
+            return _refusal(error)
+
+    return wrapper
 
 
 @never_cache
@@ -159,29 +179,18 @@ def status(request, station):
 @require_POST
 @ratelimit(key=station_rate_key, rate=rate_from_setting("KIOSK_SIGN_RATE"), block=True)
 @station_required
-def walk_in(request, station):
-    data, refusal = _json_body(request)
-    if refusal:
-        return refusal
-    try:
-        signatory = register_walk_in(station, data)
-    except PledgeError as error:
-        return _refusal(error)
+@_json_call
+def walk_in(request, station, data):
+    signatory = register_walk_in(station, data)
     return JsonResponse({"signatory": _public_signatory(signatory)}, status=201)
 
 
 @require_POST
 @ratelimit(key=station_rate_key, rate=rate_from_setting("KIOSK_SIGN_RATE"), block=True)
 @station_required
-def sign(request, station):
-    data, refusal = _json_body(request)
-    if refusal:
-        return refusal
-    try:
-        submission = _submission_from(request, data)
-        signature = record_signature(station, submission)
-    except PledgeError as error:
-        return _refusal(error)
+@_json_call
+def sign(request, station, data):
+    signature = record_signature(station, _submission_from(request, data))
     return JsonResponse(
         {
             "status": "signed",
