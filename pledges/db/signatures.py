@@ -120,7 +120,7 @@ def _in_one_statement(values, event_id, entry) -> Stored:
     ]
     # A savepoint only inside an outer transaction (tests): on its own the
     # statement is its own transaction, and BEGIN/COMMIT would be two more trips.
-    in_atomic = connections[DEFAULT_DB_ALIAS].in_atomic_block
+    in_atomic = not transaction.get_autocommit()
     with transaction.atomic() if in_atomic else nullcontext(), prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
