@@ -33,13 +33,12 @@ def column_attnames(model) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
-def load_converters(model, field) -> list:
+def load_converters(model, field, connection) -> list:
     """The functions the ORM passes a loaded value of `field` through, in order.
 
     Each is called as converter(value, expression, connection); `converted`
     applies them.
     """
-    connection = _connection()
     column = field.get_col(model._meta.db_table)
     return [
         (converter, column)
@@ -48,9 +47,8 @@ def load_converters(model, field) -> list:
     ]
 
 
-def converted(value, converters):
+def converted(value, converters, connection):
     """`value` passed through `load_converters`' functions, as the ORM loads it."""
-    connection = _connection()
     for converter, column in converters:
         value = converter(value, column, connection)
     return value

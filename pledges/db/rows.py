@@ -103,13 +103,14 @@ def fetch_loaded(sql: str, params, *parts):
         row = cursor.fetchone()
     if row is None:
         return None
-    values = iter(row)
+    connection, values = connections[DEFAULT_DB_ALIAS], iter(row)
     instances = []
     for model, names in parts:
-        fields = {name: load_converters(model, model._meta.get_field(name)) for name in names}
-        instances.append(
-            loaded(model, {name: converted(next(values), fields[name]) for name in names})
-        )
+        converted_values = {}
+        for name in names:
+            converters = load_converters(model, model._meta.get_field(name), connection)
+            converted_values[name] = converted(next(values), converters, connection)
+        instances.append(loaded(model, converted_values))
     return instances
 
 

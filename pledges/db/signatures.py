@@ -129,3 +129,21 @@ def _in_one_statement(values, event_id, entry) -> Stored:
 
 # The databases that store a signature in one statement; any other takes the transaction.
 ONE_STATEMENT = {"postgresql": _in_one_statement}
+
+
+def erase_signatures(ids: list[int]) -> None:
+    """DELETE the signatures `ids`, inside the caller's transaction (personal data past retention).
+
+    The one deletion a signature allows: the model and, on PostgreSQL, a
+    trigger refuse any other.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The only way past the trigger that keeps signatures immutable.
+            cursor.execute("SET LOCAL netralitas.purge = 'on'")
+        table = Signature._meta.db_table
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)

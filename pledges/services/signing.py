@@ -33,6 +33,8 @@ from pledges.services.signatories import (
 # Writing last contact on every request would make 50 tablets write constantly.
 CONTACT_INTERVAL = timedelta(seconds=30)
 MAX_LABEL_LENGTH = SigningStation._meta.get_field("label").max_length
+# A browser's User-Agent is kept as far as the signature's column holds it.
+USER_AGENT_LENGTH = Signature._meta.get_field("user_agent").max_length
 
 
 def hash_station_token(token: str) -> str:
@@ -252,7 +254,7 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         "svg": render_svg(strokes),
         "pledge_sha256": event.frozen_pledge_sha256,
         "client_ip": submission.client_ip,
-        "user_agent": (submission.user_agent or "")[:300],
+        "user_agent": (submission.user_agent or "")[:USER_AGENT_LENGTH],
         "idempotency_key": submission.idempotency_key,
     }
     signature = Signature(**values)

@@ -16,7 +16,11 @@ from pledges.db.stations import station_with_event
 from pledges.errors import Code, PledgeError
 from pledges.models import SigningStation
 from pledges.services import audit
-from pledges.services.signing import check_station_usable, note_station_contact
+from pledges.services.signing import (
+    USER_AGENT_LENGTH,
+    check_station_usable,
+    note_station_contact,
+)
 from pledges.web.refusals import json_refusal
 
 # The tablet's binding is a signed cookie, not a session row: every kiosk call
@@ -40,7 +44,7 @@ def bind_station(request, response, station) -> None:
             "bind",
             station,
             client_ip=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("User-Agent", "")[:300],
+            user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH],
         )
     response.set_signed_cookie(
         STATION_COOKIE,
