@@ -14,6 +14,16 @@ import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import JSONField
 
+from pledges.db.django_internals import (
+    cast_type,
+    column_attnames,
+    converted,
+    database_errors,
+    django_cursor,
+    load_converters,
+    quote_name,
+)
+
 
 def insert_row(model, values: dict, *, ignore_conflicts: bool = False) -> int | None:
     """INSERT one row of `model` from {field name: value}; return its primary key.
@@ -22,16 +32,15 @@ def insert_row(model, values: dict, *, ignore_conflicts: bool = False) -> int | 
     inserted and None is returned (ON CONFLICT DO NOTHING: no error, no
     aborted transaction).
     """
-    connection = connections[DEFAULT_DB_ALIAS]
     columns, placeholders, params = typed_values(model, values)
     sql = "INSERT INTO {} ({}) VALUES ({}){} RETURNING {}".format(
-        connection.ops.quote_name(model._meta.db_table),
+        quote_name(model._meta.db_table),
         columns,
         placeholders,
         " ON CONFLICT DO NOTHING" if ignore_conflicts else "",
-        connection.ops.quote_name(model._meta.pk.column),
+        quote_name(model._meta.pk.column),
     )
-    with connection.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
@@ -66,10 +75,9 @@ def _db_value(field, value, connection):
 
 @cache
 def _columns(model, names: tuple[str, ...]) -> tuple[list, str, str]:
-    connection = connections[DEFAULT_DB_ALIAS]
     fields = [model._meta.get_field(name) for name in names]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields)
+    columns = ", ".join(quote_name(field.column) for field in fields)
+    placeholders = ", ".join(f"CAST(%s AS {cast_type(field)})" for field in fields)
     return fields, columns, placeholders
 
 
@@ -79,7 +87,7 @@ def loaded(model, values: dict):
     Like an instance the ORM fetched with only(): any other field is loaded
     from the database when first read, and save() writes only these fields.
     """
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    names = [name for name in column_attnames(model) if name in values]
     return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
 
 
@@ -90,23 +98,19 @@ def fetch_loaded(sql: str, params, *parts):
     as the ORM converts it (a datetime made aware on SQLite, for one). Returns
     the instances (see `loaded`), or None when no row matches.
     """
-    connection = connections[DEFAULT_DB_ALIAS]
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    values, ops = iter(row), connection.ops
+    connection, values = connections[DEFAULT_DB_ALIAS], iter(row)
     instances = []
     for model, names in parts:
-        converted = {}
+        converted_values = {}
         for name in names:
-            field = model._meta.get_field(name)
-            column, value = field.get_col(model._meta.db_table), next(values)
-            for converter in ops.get_db_converters(column) + field.get_db_converters(connection):
-                value = converter(value, column, connection)
-            converted[name] = value
-        instances.append(loaded(model, converted))
+            converters = load_converters(model, model._meta.get_field(name), connection)
+            converted_values[name] = converted(next(values), converters, connection)
+        instances.append(loaded(model, converted_values))
     return instances
 
 
@@ -127,10 +131,9 @@ def prepared_cursor():
             yield cursor
         return
     connection.ensure_connection()
-    with connection.wrap_database_errors:
+    with database_errors():
         cursor = _PreparingCursor(connection.connection)
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(cursor) as wrapped:
+    with django_cursor(cursor) as wrapped:
         yield wrapped
 
 

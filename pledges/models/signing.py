@@ -86,7 +86,7 @@ class Signature(models.Model):
         indexes = [models.Index(fields=["-signed_at"])]
 
     def __str__(self):
-        return f"{self.signatory}{self.label_after_name(self.signed_at)}"
+        return f"{self.signatory} — {self.signed_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -95,8 +95,3 @@ class Signature(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)
-
-    @staticmethod
-    def label_after_name(signed_at) -> str:
-        """What follows the signer's name in a signature's label (the signing SQL adds the name)."""
-        return f" — {signed_at:%Y-%m-%d %H:%M}"

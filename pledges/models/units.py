@@ -50,14 +50,6 @@ class BawasluUnit(models.Model):
     def __str__(self):
         return self.name
 
-    def subtree_ids(self) -> list[int]:
-        """This unit and every unit below it (the hierarchy is at most three deep)."""
-        return list(
-            BawasluUnit.objects.filter(
-                Q(pk=self.pk) | Q(parent_id=self.pk) | Q(parent__parent_id=self.pk)
-            ).values_list("pk", flat=True)
-        )
-
 
 class User(AbstractUser):
     """A staff member or admin. Staff belong to one Bawaslu unit."""

@@ -4,10 +4,8 @@ Every value a PDF prints comes from here, so the SHA-256 of these facts
 tells whether a stored PDF still shows the current data.
 """
 
-import base64
 import logging
 import mimetypes
-import re
 
 from django.utils.translation import gettext as _
 
@@ -15,6 +13,7 @@ from pledges.core.dates import clock_time, long_date
 from pledges.core.nip import format_nip
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory
+from pledges.rendering.pictures import data_uri, signature_data_uri
 
 logger = logging.getLogger(__name__)
 
@@ -128,40 +127,6 @@ def _has_signature(signatory: Signatory) -> bool:
         return False
 
 
-VIEWBOX = re.compile(r"<svg\b[^>]*\bviewBox=", re.IGNORECASE)
-
-
-def signature_data_uri(signature) -> str:
-    """The stored signature SVG as an image, given a viewBox if it has none so it scales."""
-    svg = signature.svg
-    if not VIEWBOX.search(svg):
-        box = _strokes_box(signature.strokes)
-        svg = re.sub(
-            r"<svg\b",
-            f'<svg viewBox="{box}" preserveAspectRatio="xMidYMid meet"',
-            svg,
-            count=1,
-        )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
-def _strokes_box(strokes) -> str:
-    # Points are [x, y, t, p]; signatures stored before that form hold objects.
-    points = [
-        (point[0], point[1]) if isinstance(point, list) else (point["x"], point["y"])
-        for stroke in strokes or []
-        if isinstance(stroke, list)
-        for point in stroke
-        if isinstance(point, list) or (isinstance(point, dict) and "x" in point and "y" in point)
-    ]
-    if not points:
-        return "0 0 300 150"
-    xs, ys = [x for x, _ in points], [y for _, y in points]
-    pad = 4
-    width, height = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad
-    return f"{min(xs) - pad} {min(ys) - pad} {width} {height}"
-
-
 def _logo_data_uri(unit) -> str:
     if not unit.logo:
         return ""
@@ -173,4 +138,4 @@ def _logo_data_uri(unit) -> str:
         logger.warning("Logo of unit %s cannot be read", unit.pk)
         return ""
     mimetype = mimetypes.guess_type(unit.logo.name)[0] or "image/png"
-    return f"data:{mimetype};base64,{base64.b64encode(data).decode()}"
+    return data_uri(mimetype, data)

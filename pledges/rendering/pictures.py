@@ -1,12 +1,35 @@
-"""Signature pictures for HTML pages (admin and staff)."""
+"""Pictures as data URIs: signatures for HTML pages (admin, staff) and PDFs, logos for PDFs."""
 
 import base64
+import re
 
 from django.utils.html import format_html
 
+from pledges.rendering.strokes import ink_box
+
+VIEWBOX = re.compile(r"<svg\b[^>]*\bviewBox=", re.IGNORECASE)
+
+
+def data_uri(mimetype: str, data: bytes) -> str:
+    return f"data:{mimetype};base64,{base64.b64encode(data).decode()}"
+
 
 def svg_data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return data_uri("image/svg+xml", svg.encode())
+
+
+def signature_data_uri(signature) -> str:
+    """The stored signature SVG as an image, given a viewBox if it has none so it scales."""
+    svg = signature.svg
+    if not VIEWBOX.search(svg):
+        left, top, width, height = ink_box(signature.strokes, pad=4) or (0, 0, 300, 150)
+        svg = re.sub(
+            r"<svg\b",
+            f'<svg viewBox="{left} {top} {width} {height}" preserveAspectRatio="xMidYMid meet"',
+            svg,
+            count=1,
+        )
+    return svg_data_uri(svg)
 
 
 def svg_picture(svg: str, height: int = 60):

@@ -139,6 +139,34 @@ def _checked_point(point, bounds) -> list:
     return point
 
 
+def stored_points(strokes):
+    """(x, y) of each point of stored strokes, in either form: [x, y, t, p] or {"x", "y", …}.
+
+    For reading what is already stored (validated when it came); anything
+    else in it is skipped, never raised on.
+    """
+    for stroke in strokes or []:
+        if not isinstance(stroke, list):
+            continue
+        for point in stroke:
+            if isinstance(point, list) and len(point) >= 2:
+                yield point[0], point[1]
+            elif isinstance(point, dict) and "x" in point and "y" in point:
+                yield point["x"], point["y"]
+
+
+def ink_box(strokes, pad) -> tuple | None:
+    """(left, top, width, height) around stored strokes' points, `pad` wider on each side.
+
+    None if they hold no point.
+    """
+    points = list(stored_points(strokes))
+    if not points:
+        return None
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad
+
+
 def has_enough_ink(strokes) -> bool:
     """Whether [x, y, t, p] strokes draw enough line, spread wide or tall enough, to sign."""
     length = 0.0

@@ -13,6 +13,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from pledges.db.rows import insert_row
+from pledges.models import AuditEntry, Event
+
+REPR_LENGTH = AuditEntry._meta.get_field("object_repr").max_length
 
 _actor: ContextVar = ContextVar("audit_actor", default=None)
 _station: ContextVar = ContextVar("audit_station", default=None)
@@ -53,10 +56,8 @@ def acting_as(user=None, station=None):
 
 def record(action: str, obj, event=None, **changes) -> None:
     """Write one audit entry about `obj` by the current actor."""
-    from pledges.models import AuditEntry
-
     # Every signature writes one: a plain INSERT, not the ORM's save().
-    insert_row(AuditEntry, {"at": timezone.now(), **entry_values(action, obj, event, changes)})
+    insert_row(AuditEntry, entry_values(action, obj, event, changes))
 
 
 def record_many(action: str, objects, event=None) -> None:
@@ -64,39 +65,38 @@ def record_many(action: str, objects, event=None) -> None:
 
     For bulk operations (an import) that bypass the model signals.
     """
-    from pledges.models import AuditEntry
-
     AuditEntry.objects.bulk_create(
         [AuditEntry(**entry_values(action, obj, event, _field_values(obj))) for obj in objects],
         batch_size=500,
     )
 
 
-def entry_values(action, obj, event, changes) -> dict:
-    """The columns of a `record()` entry (all but its time), by field name."""
-    return {
-        **context_values(action, event if event is not None else _event_of(obj), changes),
-        "object_type": type(obj).__name__,
-        "object_id": str(obj.pk),
-        "object_repr": str(obj)[:200],
-    }
+def entry_values(action: str, obj, event=None, changes=None, *, at=None) -> dict:
+    """Every column of the entry recording `action` on `obj`, by field name.
 
-
-def context_values(action, event, changes) -> dict:
-    """The columns of an entry that do not name its object: who, for which event, what."""
+    The one place an entry is made: `record`, `record_many`, the signals and
+    the signing statement (`pledges.db.signatures`) all store what this gives.
+    Who acted is the current actor and station; `event` defaults to the
+    event `obj` belongs to; the object's label is its str(), cut to the
+    column's length; `at` defaults to now.
+    """
     actor, station = _actor.get(), _station.get()
+    if event is None:
+        event = _event_of(obj)
     return {
+        "at": at if at is not None else timezone.now(),
         "actor_id": actor.pk if actor is not None else None,
         "station_id": station.pk if station is not None else None,
         "action": action,
         "event_id": event.pk if event is not None else None,
-        "changes": _jsonable(changes),
+        "object_type": type(obj).__name__,
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:REPR_LENGTH],
+        "changes": _jsonable(changes or {}),
     }
 
 
 def _event_of(obj):
-    from pledges.models import Event
-
     if isinstance(obj, Event):
         return obj if obj.pk else None
     for attribute in ("event", "signatory"):

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from pledges.core.nip import normalize_nip, validate_nip
+from pledges.db.signatures import erase_signatures
 from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, Document, Event, Signatory, Signature
 from pledges.services import audit
@@ -127,15 +128,7 @@ def purge_event_personal_data(event: Event, now=None) -> dict[str, int]:
             Signature.objects.filter(signatory__event=event).values_list("pk", flat=True)
         )
         documents = list(Document.objects.filter(event=event).exclude(file=""))
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # The only way past the trigger that keeps signatures immutable.
-                cursor.execute("SET LOCAL netralitas.purge = 'on'")
-            table = Signature._meta.db_table
-            for start in range(0, len(signature_ids), 1000):
-                chunk = signature_ids[start : start + 1000]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
+        erase_signatures(signature_ids)
         AuditEntry.objects.filter(
             event_id=event.pk, object_type__in=["Signatory", "Signature", "Document"]
         ).update(object_repr="(data pribadi dihapus)", changes={})

@@ -12,6 +12,9 @@ from pledges.services import rulebook
 
 # What a person types about themself; stored in NFC, invisible characters refused.
 TEXT_FIELDS = ("full_name", "position", "agency")
+# How long a NIP may be as typed, before normalising: wider than 18, since
+# people type spaces or dots between the groups.
+MAX_NIP_TYPED = 40
 
 
 def clean_signatory_nip(nip: str) -> str:

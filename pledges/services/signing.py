@@ -9,28 +9,32 @@ one-to-one constraint makes a second station lose cleanly.
 import hashlib
 import secrets
 import uuid
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pledges.core.nip import ASCII_DIGITS, normalize_nip
 from pledges.core.text import spellings
-from pledges.db.rows import insert_row, prepared_cursor, typed_values
+from pledges.db.signatures import NAME_SLOT, store_signature
 from pledges.errors import Code, PledgeError
-from pledges.models import AuditEntry, Event, Signatory, Signature, SigningStation
+from pledges.models import Event, Signatory, Signature, SigningStation
 from pledges.rendering.strokes import render_svg, validate_strokes
 from pledges.services import audit
-from pledges.services.signatories import clean_signatory_text, register_signatory
+from pledges.services.signatories import (
+    MAX_NIP_TYPED,
+    clean_signatory_text,
+    register_signatory,
+)
 
 # Writing last contact on every request would make 50 tablets write constantly.
 CONTACT_INTERVAL = timedelta(seconds=30)
 MAX_LABEL_LENGTH = SigningStation._meta.get_field("label").max_length
+# A browser's User-Agent is kept as far as the signature's column holds it.
+USER_AGENT_LENGTH = Signature._meta.get_field("user_agent").max_length
 
 
 def hash_station_token(token: str) -> str:
@@ -153,14 +157,16 @@ def unsigned_signatories(station: SigningStation, query: str = "", limit: int | 
     return signatories[:limit] if limit else signatories
 
 
-WALK_IN_FIELDS = {
-    "full_name": (gettext_lazy("nama lengkap"), True),
-    "nip": (gettext_lazy("NIP"), False),
-    "position": (gettext_lazy("jabatan"), True),
-    "agency": (gettext_lazy("instansi/OPD"), False),
-}
-# Wider than 18: people type NIPs with spaces or dots between the groups.
-MAX_NIP_TYPED = 40
+# What a walk-in types; required, named and as long as the model's fields say.
+WALK_IN_FIELDS = ("full_name", "nip", "position", "agency")
+
+
+def walk_in_max_lengths() -> dict[str, int]:
+    """How many characters each walk-in field takes: the model's, and a NIP as typed."""
+    return {
+        name: MAX_NIP_TYPED if name == "nip" else Signatory._meta.get_field(name).max_length
+        for name in WALK_IN_FIELDS
+    }
 
 
 def register_walk_in(station: SigningStation, data: dict) -> Signatory:
@@ -187,9 +193,12 @@ def register_walk_in(station: SigningStation, data: dict) -> Signatory:
             code=Code.FIELD_TOO_LONG,
         )
     clean_signatory_text(fields)
-    for name, (label, required) in WALK_IN_FIELDS.items():
-        if required and not fields[name]:
-            raise PledgeError(_("Isi %(field)s.") % {"field": label}, code=Code.FIELD_REQUIRED)
+    for name in WALK_IN_FIELDS:
+        field = Signatory._meta.get_field(name)
+        if not field.blank and not fields[name]:
+            raise PledgeError(
+                _("Isi %(field)s.") % {"field": field.verbose_name}, code=Code.FIELD_REQUIRED
+            )
     category = data.get("category")
     if category not in Signatory.Category.values:
         raise PledgeError(_("Pilih kategori."), code=Code.CATEGORY_INVALID)
@@ -245,11 +254,13 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         "svg": render_svg(strokes),
         "pledge_sha256": event.frozen_pledge_sha256,
         "client_ip": submission.client_ip,
-        "user_agent": (submission.user_agent or "")[:300],
+        "user_agent": (submission.user_agent or "")[:USER_AGENT_LENGTH],
         "idempotency_key": submission.idempotency_key,
     }
     signature = Signature(**values)
     signature.station = station
+    # The signer's name is read by the statement that stores the signature.
+    signature.signatory = Signatory(pk=submission.signatory_id, full_name=NAME_SLOT, event=event)
     # What the audit entry records besides the signature's own id and label.
     changes = {
         "station": station.label,
@@ -260,94 +271,22 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         "canvas": [submission.canvas_width, submission.canvas_height],
         "pledge_sha256": event.frozen_pledge_sha256,
     }
-    store = _store_in_one_statement if connection.vendor == "postgresql" else _store_in_transaction
+    entry = audit.entry_values("sign", signature, event, changes, at=values["signed_at"])
     try:
-        # Nothing is inserted when this person already has a signature or the
-        # key was used before; a concurrent insert for the same person or key
-        # waits for the other to commit and then inserts nothing. Which of
-        # those it was is read back by _earlier_result.
-        stored = store(event, signature, values, changes)
+        stored = store_signature(values, event.pk, entry)
     except IntegrityError:
         # A foreign key no longer holds: the person was removed from the list
         # between the check and the commit.
         raise _signatory_unknown() from None
-    if stored is None:
-        return _earlier_result(station, submission)
-    return stored
-
-
-def _store_in_transaction(event, signature, values, changes) -> Signature | None:
-    """Store `signature` (its column `values`) and its audit entry.
-
-    None if a unique constraint kept it out.
-    """
-    with transaction.atomic():
-        signature.signatory = _signatory_of(event, signature.signatory_id)
-        signature.pk = insert_row(Signature, values, ignore_conflicts=True)
-        if signature.pk is None:
-            return None
-        # Inserted without the model's save(), so without the generic "create"
-        # audit signal: this entry records the same facts, one row per signature.
-        audit.record("sign", signature, event=event, **changes)
-    return signature
-
-
-# PostgreSQL does the same in one statement, so in one round trip and one
-# implicit transaction: at 50 tablets the five round trips of the transaction
-# above cost more than the work itself (bench/kiosk_load.py).
-#
-# The signatory is looked up by primary key alone, its event checked after:
-# given both conditions at once, a planner whose statistics are stale (a list
-# imported minutes ago) may walk the event's whole list instead, a scan per
-# signature that grows with the list.
-STORE_SQL = """
-WITH found AS MATERIALIZED (
-    SELECT id, full_name, event_id FROM pledges_signatory WHERE id = %s
-), person AS (
-    SELECT id, full_name FROM found WHERE event_id = %s
-), stored AS (
-    INSERT INTO pledges_signature ({signature_columns}) SELECT {signature_values} FROM person
-    ON CONFLICT DO NOTHING RETURNING id
-), logged AS (
-    INSERT INTO pledges_auditentry ({audit_columns}, object_id, object_repr)
-    SELECT {audit_values}, stored.id::text, left(person.full_name || %s, 200)
-    FROM stored, person
-)
-SELECT person.full_name, stored.id FROM person LEFT JOIN stored ON true
-"""
-
-
-def _store_in_one_statement(event, signature, values, changes) -> Signature | None:
-    # The entry's object id and label come from the statement's own rows.
-    entry = {**audit.context_values("sign", event, changes), "object_type": "Signature"}
-    signature_columns, signature_values, signature_params = typed_values(Signature, values)
-    audit_columns, audit_values, audit_params = typed_values(
-        AuditEntry, {"at": signature.signed_at, **entry}
-    )
-    sql = STORE_SQL.format(
-        signature_columns=signature_columns,
-        signature_values=signature_values,
-        audit_columns=audit_columns,
-        audit_values=audit_values,
-    )
-    params = [
-        signature.signatory_id,
-        event.pk,
-        *signature_params,
-        *audit_params,
-        Signature.label_after_name(signature.signed_at),
-    ]
-    # A savepoint only inside an outer transaction (tests): on its own the
-    # statement is its own transaction, and BEGIN/COMMIT would be two more trips.
-    savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with savepoint, prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
+    if stored.name is None:
         raise _signatory_unknown()
-    name, signature.pk = row
-    signature.signatory = Signatory(pk=signature.signatory_id, full_name=name, event=event)
-    return signature if signature.pk is not None else None
+    if stored.pk is None:
+        # This person already has a signature or the key was used before:
+        # which of those it was is read back here.
+        return _earlier_result(station, submission)
+    signature.pk = stored.pk
+    signature.signatory = Signatory(pk=submission.signatory_id, full_name=stored.name, event=event)
+    return signature
 
 
 def _earlier_result(station, submission) -> Signature:
@@ -368,19 +307,6 @@ def _earlier_result(station, submission) -> Signature:
             code=Code.IDEMPOTENCY_CONFLICT,
         )
     return signature
-
-
-# Written out like the station's query (pledges/web/access.py), for the same reason.
-SIGNATORY_SQL = "SELECT full_name FROM pledges_signatory WHERE id = %s AND event_id = %s"
-
-
-def _signatory_of(event: Event, signatory_id) -> Signatory:
-    with connection.cursor() as cursor:
-        cursor.execute(SIGNATORY_SQL, [signatory_id, event.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise _signatory_unknown()
-    return Signatory(pk=signatory_id, full_name=row[0], event=event)
 
 
 def _signatory_unknown() -> PledgeError:

@@ -11,7 +11,7 @@ from pledges.core.text import clean_text
 from pledges.errors import PledgeError
 from pledges.models import Event, Region, Signatory
 from pledges.services import rulebook
-from pledges.services.signatories import TEXT_FIELDS
+from pledges.services.signatories import MAX_NIP_TYPED, TEXT_FIELDS
 from pledges.services.visibility import templates_usable_by
 
 
@@ -127,10 +127,9 @@ class EventForm(TypedTextMixin, forms.ModelForm):
 
 class SignatoryForm(TypedTextMixin, forms.ModelForm):
     text_fields = TEXT_FIELDS
-    # Wider than 18: people type NIPs with spaces or dots between the groups.
     nip = forms.CharField(
         label=_("NIP"),
-        max_length=40,
+        max_length=MAX_NIP_TYPED,
         required=False,
         help_text=_("18 digit; kosongkan untuk non-ASN."),
     )

@@ -2,11 +2,12 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pledges.errors import Code, PledgeError
 from pledges.services import audit
-from pledges.web.access import json_refusal
+from pledges.web.refusals import json_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -68,13 +69,14 @@ class KioskDatabaseErrorMiddleware:
         if not isinstance(exception, self.OUTAGES) or not match or match.namespace != "kiosk":
             return None
         logger.warning("Kiosk request met a database outage", exc_info=exception)
-        error = PledgeError(
-            _(
-                "Server sedang tidak terhubung ke basis data. Tanda tangan tetap "
-                "tersimpan di tablet dan akan dikirim ulang otomatis."
-            ),
-            code=Code.DATABASE_UNAVAILABLE,
-        )
+        with translation.override("id"):
+            error = PledgeError(
+                _(
+                    "Server sedang tidak terhubung ke basis data. Tanda tangan tetap "
+                    "tersimpan di tablet dan akan dikirim ulang otomatis."
+                ),
+                code=Code.DATABASE_UNAVAILABLE,
+            )
         response = json_refusal(error, 503)
         response["Retry-After"] = "2"
         return response

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pledges.errors import Code, PledgeError
-from pledges.web.access import json_refusal
+from pledges.web.refusals import json_refusal
 
 
 def answers_in_json(request) -> bool:
@@ -22,13 +22,12 @@ def answers_in_json(request) -> bool:
 
 def rate_limited(request, exception=None):
     """Answer a request refused by a rate limit (django-ratelimit) with 429 in Indonesian."""
-    error = PledgeError(
-        _("Terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar, lalu coba lagi."),
-        code=Code.RATE_LIMITED,
-    )
-    if answers_in_json(request):
-        return json_refusal(error, 429)
-    return render(request, "errors/429.html", {"message": error.message}, status=429)
+    with translation.override("id"):
+        error = PledgeError(
+            _("Terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar, lalu coba lagi."),
+            code=Code.RATE_LIMITED,
+        )
+        return _refusal(request, error, 429, "errors/429.html")
 
 
 def csrf_failure(request, reason=""):
@@ -63,6 +62,11 @@ def bad_request(request, exception=None):
             _("Permintaan tidak dapat dibaca. Muat ulang halaman, lalu coba lagi."),
             code=Code.BAD_REQUEST,
         )
-        if answers_in_json(request):
-            return json_refusal(error, 400)
-        return render(request, "errors/400.html", {"message": error.message}, status=400)
+        return _refusal(request, error, 400, "errors/400.html")
+
+
+def _refusal(request, error: PledgeError, status: int, template: str):
+    """`error` as JSON for the kiosk's script, else as the page `template` for a person."""
+    if answers_in_json(request):
+        return json_refusal(error, status)
+    return render(request, template, {"message": error.message}, status=status)

@@ -12,7 +12,7 @@ Indonesian refusal with its code, never a server error.
 
 import re
 import uuid
-from functools import cache
+from functools import cache, wraps
 
 import orjson
 from django.conf import settings
@@ -35,15 +35,16 @@ from pledges.services.signing import (
     record_signature,
     register_walk_in,
     unsigned_signatories,
+    walk_in_max_lengths,
 )
-from pledges.web.access import (
+from pledges.web.access import rate_from_setting
+from pledges.web.kiosk_auth import (
     bind_station,
-    json_refusal,
-    rate_from_setting,
     station_rate_key,
     station_refusal,
     station_required,
 )
+from pledges.web.refusals import json_refusal
 
 # Checked before parsing: a real signature is a few dozen kilobytes.
 MAX_BODY_BYTES = 256 * 1024
@@ -69,6 +70,26 @@ STATUS_FOR_CODE = {
     "station_revoked": 403,
     "walk_in_not_allowed": 403,
 }
+
+
+def _json_call(view):
+    """Run `view(request, station, data)` with the request's JSON object as `data`.
+
+    A body that is too large or not a JSON object, and any PledgeError the
+    view raises, are answered as the kiosk's JSON refusal.
+    """
+
+    @wraps(view)
+    def wrapper(request, station):
+        data, refusal = _json_body(request)
+        if refusal:
+            return refusal
+        try:
+            return view(request, station, data)
+        except PledgeError as error:
+            return _refusal(error)
+
+    return wrapper
 
 
 @never_cache
@@ -128,6 +149,7 @@ def home(request, station):
             "event": event,
             "pledge": event.frozen_pledge,
             "categories": Signatory.Category.choices,
+            "max_length": walk_in_max_lengths(),
         },
     )
 
@@ -157,29 +179,18 @@ def status(request, station):
 @require_POST
 @ratelimit(key=station_rate_key, rate=rate_from_setting("KIOSK_SIGN_RATE"), block=True)
 @station_required
-def walk_in(request, station):
-    data, refusal = _json_body(request)
-    if refusal:
-        return refusal
-    try:
-        signatory = register_walk_in(station, data)
-    except PledgeError as error:
-        return _refusal(error)
+@_json_call
+def walk_in(request, station, data):
+    signatory = register_walk_in(station, data)
     return JsonResponse({"signatory": _public_signatory(signatory)}, status=201)
 
 
 @require_POST
 @ratelimit(key=station_rate_key, rate=rate_from_setting("KIOSK_SIGN_RATE"), block=True)
 @station_required
-def sign(request, station):
-    data, refusal = _json_body(request)
-    if refusal:
-        return refusal
-    try:
-        submission = _submission_from(request, data)
-        signature = record_signature(station, submission)
-    except PledgeError as error:
-        return _refusal(error)
+@_json_call
+def sign(request, station, data):
+    signature = record_signature(station, _submission_from(request, data))
     return JsonResponse(
         {
             "status": "signed",
