@@ -1,5 +1,5 @@
 from .audit import AuditEntry
-from .documents import Document
+from .documents import Document, DocumentArchive
 from .events import Event, Signatory
 from .regions import Region
 from .signing import Signature, SigningStation
@@ -10,6 +10,7 @@ __all__ = [
     "AuditEntry",
     "BawasluUnit",
     "Document",
+    "DocumentArchive",
     "Event",
     "PledgeTemplate",
     "Region",

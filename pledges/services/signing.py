@@ -25,7 +25,7 @@ from pledges.db.rows import insert_row, prepared_cursor, typed_values
 from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, Event, Signatory, Signature, SigningStation
 from pledges.rendering.strokes import render_svg, validate_strokes
-from pledges.services import audit
+from pledges.services import audit, tasks
 from pledges.services.signatories import clean_signatory_text, register_signatory
 
 # Writing last contact on every request would make 50 tablets write constantly.
@@ -273,6 +273,7 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         raise _signatory_unknown() from None
     if stored is None:
         return _earlier_result(station, submission)
+    tasks.queue_documents_after_signature(event.pk)
     return stored
 
 

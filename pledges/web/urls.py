@@ -88,10 +88,10 @@ staff_patterns = [
         documents.download_document,
         name="download_document",
     ),
+    path("kegiatan/<int:pk>/dokumen/zip/buat/", documents.build_zip, name="build_zip"),
     path(
-        "kegiatan/<int:pk>/dokumen/semua-pakta-integritas.zip",
-        documents.download_document,
-        {"document_pk": "zip"},
+        "kegiatan/<int:pk>/dokumen/zip/<int:archive_pk>/unduh/",
+        documents.download_zip,
         name="download_zip",
     ),
 ]

@@ -95,10 +95,18 @@ def _when(moment, region) -> str:
 
 
 def _seal_status(document: Document) -> dict:
+    """The seal as checked when the PDF was stored: the file is never opened here.
+
+    A document stored before that check was recorded has no result
+    (`checked` False): the page says so rather than guess.
+    """
     try:
-        with document.file.open("rb") as handle:
-            check = sealing.check_seal(handle.read())
         certificate = sealing.current_certificate()
-    except (OSError, PledgeError):
-        return {"valid": False, "certificate": None}
-    return {"valid": check.valid, "signer": check.signer, "certificate": certificate}
+    except PledgeError:
+        certificate = None
+    return {
+        "checked": document.seal_valid is not None,
+        "valid": bool(document.seal_valid),
+        "signer": document.seal_signer,
+        "certificate": certificate,
+    }
