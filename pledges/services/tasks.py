@@ -16,8 +16,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
-from pledges.models import Document, DocumentArchive, Event, Signatory
-from pledges.services import archives, documents
+from pledges.models import Document, DocumentArchive, Event, ImportRun, Signatory
+from pledges.services import archives, documents, imports
 
 # After a signature, one "build the missing pakta integritas" run per event
 # per window, however many tablets sign in it. The run is deferred past the
@@ -47,6 +47,21 @@ def build_zip_task(archive_id: int) -> str:
     """Assemble one pending ZIP of ready individual PDFs; returns its status."""
     archive = DocumentArchive.objects.select_related("event").get(pk=archive_id)
     return archives.build_archive(archive).status
+
+
+@task()
+def import_signatories_task(run_id: int) -> str:
+    """Save the checked rows of one import run; returns its status."""
+    return imports.run_import(ImportRun.objects.get(pk=run_id)).status
+
+
+def enqueue_import(event: Event, token: str, filename: str, rows, only_valid: bool, user=None):
+    """Queue the import of a preview's checked rows (or return its run under way or done)."""
+    run, needs_running = imports.start_import(event, token, filename, rows, only_valid, user)
+    if needs_running:
+        import_signatories_task.enqueue(run.pk)
+        run.refresh_from_db()
+    return run
 
 
 def runs_at_once() -> bool:

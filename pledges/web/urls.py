@@ -52,6 +52,11 @@ staff_patterns = [
     path("kegiatan/<int:pk>/impor/", staff_signatories.import_upload, name="import_upload"),
     path("kegiatan/<int:pk>/impor/simpan/", staff_signatories.import_commit, name="import_commit"),
     path(
+        "kegiatan/<int:pk>/impor/<int:run_pk>/",
+        staff_signatories.import_result,
+        name="import_result",
+    ),
+    path(
         "kegiatan/<int:pk>/impor/templat.<sheet:fmt>",
         staff_signatories.import_template,
         name="import_template",
