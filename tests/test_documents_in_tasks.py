@@ -299,3 +299,17 @@ def test_a_stale_zip_request_is_assembled_anew(open_event, settings):
     again = tasks.enqueue_archive(open_event)
 
     assert again.pk != lost.pk and again.status == Document.Status.READY
+
+
+def test_deklarasi_page_lists_its_signers_a_page_at_a_time(client, open_event):
+    for number in range(60):
+        make_signature(make_signatory(open_event, full_name=f"Peserta {number:02d}", nip=""))
+    deklarasi = documents.make_document(open_event, Document.Kind.DEKLARASI)
+
+    first = client.get(deklarasi.verification_path()).content.decode()
+    second = client.get(deklarasi.verification_path() + "?halaman=2").content.decode()
+
+    assert "Yang menandatangani (60)" in first
+    assert "Peserta 00" in first and "Peserta 49" in first and "Peserta 50" not in first
+    assert "Halaman 1 dari 2" in first and "?halaman=2" in first
+    assert "Peserta 50" in second and "Peserta 59" in second and "Peserta 00" not in second
