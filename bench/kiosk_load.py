@@ -158,6 +158,10 @@ def start_gunicorn(port, workers, threads, database_url, **popen_options):
         # The per-tablet limit still runs (its cost is measured) but does not
         # refuse: a simulated tablet at saturation signs far faster than people.
         "KIOSK_SIGN_RATE": "1000000/m",
+        # As in production: a signature queues its PDF for a worker (none runs
+        # here) instead of rendering it in the request, as the immediate
+        # backend of development would.
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
     }
     command = [
         str(Path(sys.executable).parent / "gunicorn"),

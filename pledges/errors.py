@@ -102,6 +102,7 @@ class Code(models.TextChoices):
     NO_SIGNATORIES = "no_signatories", _("Belum ada penanda tangan")
     NO_SIGNATURES = "no_signatures", _("Belum ada tanda tangan")
     NOT_SIGNED = "not_signed", _("Belum menandatangani")
+    NO_READY_DOCUMENTS = "no_ready_documents", _("Belum ada PDF perorangan yang siap")
     PADES_NOT_CONFIGURED = "pades_not_configured", _("Sertifikat segel belum diatur")
     PADES_BAD_CERTIFICATE = "pades_bad_certificate", _("Sertifikat segel tidak sah")
 

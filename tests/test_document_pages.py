@@ -6,7 +6,8 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 
-from pledges.models import AuditEntry, Document
+from pledges.models import AuditEntry, Document, DocumentArchive
+from pledges.services import documents, tasks
 from tests.conftest import make_signatory, make_signature
 
 
@@ -83,20 +84,69 @@ def test_deklarasi_without_signatures_shows_why(client, staff, open_event):
 
 def test_all_individual_pdfs_in_one_zip(client, staff, signed_event):
     client.force_login(staff)
-
     generate(client, signed_event, "pakta_integritas")
-    response = client.get(reverse("staff:download_zip", args=[signed_event.pk]))
 
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
-    bundle = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+    response = client.post(reverse("staff:build_zip", args=[signed_event.pk]))
+
+    page = client.get(response["Location"]).content.decode()
+    archive = DocumentArchive.objects.get(event=signed_event)
+    download_url = reverse("staff:download_zip", args=[signed_event.pk, archive.pk])
+    assert download_url in page and "Unduh ZIP (3 PDF)" in page
+    download = client.get(download_url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    bundle = zipfile.ZipFile(BytesIO(b"".join(download.streaming_content)))
     names = bundle.namelist()
     assert len(names) == 3
     assert all(name.startswith("pakta-integritas-") for name in names)
     assert any("siti-nuraini" in name for name in names)
+    assert AuditEntry.objects.filter(
+        action="download", object_type="DocumentArchive", object_id=str(archive.pk), actor=staff
+    ).exists()
 
 
-def test_individual_pdf_is_made_on_first_request(client, staff, signed_event):
+def test_zip_without_any_ready_pdf_says_to_wait(client, staff, signed_event):
+    client.force_login(staff)
+
+    response = client.post(reverse("staff:build_zip", args=[signed_event.pk]))
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Belum ada pakta integritas perorangan yang siap" in page
+    assert not DocumentArchive.objects.exists()
+
+
+def test_zip_is_assembled_in_the_background_with_progress_on_the_page(
+    client, staff, signed_event, settings
+):
+    client.force_login(staff)
+    generate(client, signed_event, "pakta_integritas")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    response = client.post(reverse("staff:build_zip", args=[signed_event.pk]))
+
+    html = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 2s"' in html
+    assert "ZIP sedang disusun: 0 dari 3 PDF" in html
+    assert "Dokumen sedang dibuat" not in html  # no PDF is being made, only the ZIP
+    archive = DocumentArchive.objects.get()
+    assert archive.status == Document.Status.PENDING and not archive.file
+    assert "staff:download_zip" not in html and "Unduh ZIP" not in html
+
+
+def test_a_second_zip_request_while_one_is_assembled_queues_nothing(
+    client, staff, signed_event, settings
+):
+    client.force_login(staff)
+    generate(client, signed_event, "pakta_integritas")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    client.post(reverse("staff:build_zip", args=[signed_event.pk]))
+    client.post(reverse("staff:build_zip", args=[signed_event.pk]))
+
+    assert DocumentArchive.objects.count() == 1
+
+
+def test_individual_pdf_is_served_once_ready(client, staff, signed_event):
     client.force_login(staff)
     signatory = signed_event.signatories.get(full_name="Rudiyanto")
     url = reverse("staff:signatory_document", args=[signed_event.pk, signatory.pk])
@@ -111,9 +161,28 @@ def test_individual_pdf_is_made_on_first_request(client, staff, signed_event):
     )
 
 
-def test_progress_polls_while_a_document_is_pending(client, staff, signed_event):
-    from pledges.services import documents
+def test_individual_pdf_not_ready_is_queued_not_rendered_in_the_request(
+    client, staff, signed_event, settings, monkeypatch
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    for kind in documents.RENDERERS:
+        monkeypatch.setitem(documents.RENDERERS, kind, _no_rendering)
+    client.force_login(staff)
+    signatory = signed_event.signatories.get(full_name="Rudiyanto")
 
+    response = client.get(reverse("staff:signatory_document", args=[signed_event.pk, signatory.pk]))
+
+    assert response["Location"].startswith(reverse("staff:event_documents", args=[signed_event.pk]))
+    page = client.get(response["Location"]).content.decode()
+    assert "Pakta integritas Rudiyanto sedang dibuat di latar belakang" in page
+    assert Document.objects.get(signatory=signatory).status == Document.Status.PENDING
+
+
+def _no_rendering(*args, **kwargs):
+    raise AssertionError("rendered inside a web request")
+
+
+def test_progress_polls_while_a_document_is_pending(client, staff, signed_event):
     client.force_login(staff)
     documents.prepare_document(signed_event, Document.Kind.DEKLARASI)
 
@@ -126,26 +195,28 @@ def test_progress_polls_while_a_document_is_pending(client, staff, signed_event)
 
 def test_staff_of_another_unit_gets_404(client, other_staff, signed_event):
     client.force_login(other_staff)
-    from pledges.services import documents
-
     document = documents.make_document(signed_event, Document.Kind.DEKLARASI)
+    documents.build_individual_documents(signed_event)
+    archive = tasks.enqueue_archive(signed_event)
+    assert archive.status == Document.Status.READY
     urls = [
         reverse("staff:event_documents", args=[signed_event.pk]),
         reverse("staff:documents_status", args=[signed_event.pk]),
         reverse("staff:download_document", args=[signed_event.pk, document.pk]),
-        reverse("staff:download_zip", args=[signed_event.pk]),
+        reverse("staff:download_zip", args=[signed_event.pk, archive.pk]),
     ]
 
     for url in urls:
         assert client.get(url).status_code == 404, url
     assert generate(client, signed_event, "daftar_hadir").status_code == 404
+    assert client.post(reverse("staff:build_zip", args=[signed_event.pk])).status_code == 404
+    assert DocumentArchive.objects.count() == 1
     assert not AuditEntry.objects.filter(action="download").exists()
 
 
 def test_document_of_another_event_cannot_be_fetched_through_own_event(
     client, staff, signed_event, other_unit, gorontalo, template
 ):
-    from pledges.services import documents
     from pledges.services.events import open_event
     from tests.conftest import make_event
 

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from pledges.errors import PledgeError
 from pledges.models import AuditEntry, Document
-from pledges.services import documents
+from pledges.services import documents, tasks
 from pledges.services.events import open_event
 from tests.conftest import make_event, make_signatory, make_signature
 
@@ -293,8 +293,8 @@ def test_a_failed_document_is_tried_again(signed, monkeypatch):
     assert retried.status == Document.Status.READY
 
 
-def test_signature_enqueues_its_pakta_integritas(signed):
-    document = documents.enqueue_individual_document(signed.signature)
+def test_queued_pakta_integritas_is_built_sealed_and_audited(signed):
+    document = tasks.enqueue_document(signed.event, Document.Kind.PAKTA_INTEGRITAS, signed)
 
     document.refresh_from_db()
     assert document.status == Document.Status.READY

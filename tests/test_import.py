@@ -34,10 +34,12 @@ def upload(client, event, file):
     return client.post(reverse("staff:import_upload", args=[event.pk]), {"file": file})
 
 
-def commit(client, event, mode="all"):
+def commit(client, event, mode="all", follow=False):
     token = client.session[f"signatory-import-{event.pk}"]["token"]
     return client.post(
-        reverse("staff:import_commit", args=[event.pk]), {"token": token, "mode": mode}
+        reverse("staff:import_commit", args=[event.pk]),
+        {"token": token, "mode": mode},
+        follow=follow,
     )
 
 
@@ -85,7 +87,7 @@ def test_preview_lists_every_rows_problem(logged_in, event):
 
 def test_file_with_problems_saves_nothing_unless_only_valid_rows_are_chosen(logged_in, event):
     upload(logged_in, event, csv_file([HEADER, *GOOD, "Tanpa NIP Sah,123,Staf,asn_lainnya,,"]))
-    page = commit(logged_in, event, mode="all").content.decode()
+    page = commit(logged_in, event, mode="all", follow=True).content.decode()
     assert "1 baris bermasalah; tidak ada yang disimpan." in page
     assert not Signatory.objects.exists()
     response = commit(logged_in, event, mode="valid")
@@ -96,7 +98,7 @@ def test_file_with_problems_saves_nothing_unless_only_valid_rows_are_chosen(logg
 def test_nip_registered_between_preview_and_commit_saves_nothing(logged_in, event):
     upload(logged_in, event, csv_file([HEADER, *GOOD]))
     make_signatory(event, full_name="Didaftarkan meja", nip="198604112008012002")
-    page = commit(logged_in, event).content.decode()
+    page = commit(logged_in, event, follow=True).content.decode()
     assert "tidak ada yang disimpan" in page
     assert list(Signatory.objects.values_list("full_name", flat=True)) == ["Didaftarkan meja"]
 

@@ -9,7 +9,7 @@ from django.urls import get_resolver, reverse
 from pledges.models import Document, Event, Signatory, SigningStation
 from tests.conftest import make_event, make_signatory
 
-OBJECT_KWARGS = {"pk", "signatory_pk", "document_pk", "station_pk"}
+OBJECT_KWARGS = {"pk", "signatory_pk", "document_pk", "station_pk", "archive_pk", "run_pk"}
 
 
 def staff_patterns():
@@ -23,6 +23,9 @@ def url_for(name, kwargs_names, event, signatory, document, station):
         "pk": event.pk,
         "signatory_pk": signatory.pk,
         "document_pk": document.pk,
+        # Looked up within the event, after it: any id shows whether the event is checked.
+        "archive_pk": document.pk,
+        "run_pk": document.pk,
         "fmt": "csv",
         "kind": "deklarasi",
     }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from pledges.models import Document
-from pledges.services import documents
+from pledges.services import tasks
 from tests.conftest import make_signatory, make_signature
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -22,7 +22,7 @@ def queued_deklarasi(open_event):
     for name in ("Rudiyanto", "Siti Nur'aini"):
         make_signature(make_signatory(open_event, full_name=name, nip=""))
     with override_settings(TASKS=DATABASE_TASKS):
-        document = documents.enqueue_document(open_event, Document.Kind.DEKLARASI)
+        document = tasks.enqueue_document(open_event, Document.Kind.DEKLARASI)
         yield document, DBTaskResult.objects.get()
 
 

@@ -237,7 +237,8 @@ def test_kiosk_walk_in_refuses_an_invisible_character_and_registers_nobody(kiosk
 def test_import_refuses_a_row_with_an_invisible_character_and_saves_nothing(logged_in, event):
     page, committed = import_csv(logged_in, event, "Budi\u202eotnaS,,Staf,non_asn,OPD,")
     assert "0 sah" in page and "U+202E" in page
-    assert committed.status_code == 200
+    refused = logged_in.get(committed["Location"]).content.decode()
+    assert "1 baris bermasalah; tidak ada yang disimpan." in refused
     assert not Signatory.objects.exists()
 
 

@@ -81,12 +81,12 @@ def run(args, checks: Checks):
     from bench.pdf import setup
     from pledges.models import Document, Event
     from pledges.rendering import sealing
-    from pledges.services import documents
+    from pledges.services import tasks
 
     log(f"database {os.environ['DATABASE_URL'].split('@')[-1]}; {args.signers} signers")
     ids = setup(args.signers)
     event = Event.objects.select_related("unit", "region").get(pk=ids["event"])
-    document = documents.enqueue_document(event, Document.Kind.DEKLARASI)
+    document = tasks.enqueue_document(event, Document.Kind.DEKLARASI)
     task = DBTaskResult.objects.get()
     log(f"document {document.pk} pending, task {task.pk} {task.status}")
 

@@ -1,6 +1,7 @@
 from .audit import AuditEntry
-from .documents import Document
+from .documents import Document, DocumentArchive
 from .events import Event, Signatory
+from .imports import ImportRun
 from .regions import Region
 from .signing import Signature, SigningStation
 from .templates import PledgeTemplate
@@ -10,7 +11,9 @@ __all__ = [
     "AuditEntry",
     "BawasluUnit",
     "Document",
+    "DocumentArchive",
     "Event",
+    "ImportRun",
     "PledgeTemplate",
     "Region",
     "Signatory",

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,15 @@ class Document(models.Model):
         _("kode verifikasi"), max_length=12, unique=True, default=new_verification_code
     )
     pades_signed = models.BooleanField(_("bersegel PAdES"), default=False)
+    # Checked once, when the PDF is stored: the public page reads these and
+    # never opens the file. Null: stored before the check was recorded.
+    seal_valid = models.BooleanField(
+        _("segel sah"),
+        null=True,
+        blank=True,
+        help_text=_("Hasil pemeriksaan segel saat PDF disimpan; kosong bila belum diperiksa."),
+    )
+    seal_signer = models.CharField(_("penyegel"), max_length=300, blank=True)
     error = models.TextField(_("galat"), blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
@@ -71,3 +81,44 @@ class Document(models.Model):
     # staff user every document's public page by sequential id.
     def verification_path(self) -> str:
         return reverse("public:verify", args=[self.verification_code])
+
+
+class DocumentArchive(models.Model):
+    """A ZIP of an event's ready individual PDFs, assembled by a background task.
+
+    Not evidence in itself: it carries no seal and no verification code, only
+    copies of sealed PDFs that each stay verifiable on their own.
+    """
+
+    event = models.ForeignKey(
+        "pledges.Event",
+        verbose_name=_("kegiatan"),
+        on_delete=models.PROTECT,
+        related_name="archives",
+    )
+    status = models.CharField(
+        _("status"), max_length=7, choices=Document.Status.choices, default=Document.Status.PENDING
+    )
+    file = models.FileField(_("berkas"), upload_to="zips/%Y/%m/", blank=True)
+    total = models.PositiveIntegerField(_("jumlah PDF"), default=0)
+    done = models.PositiveIntegerField(_("PDF dimasukkan"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("galat"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diminta oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("arsip ZIP")
+        verbose_name_plural = _("arsip ZIP")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"ZIP pakta integritas — {self.event}"

@@ -12,10 +12,13 @@ Contract:
   verification code exists before anything is drawn. A PDF is therefore made
   again only when what it shows has changed; older ones stay verifiable.
 - ``build_document`` renders, seals (PAdES) and stores a pending document and
-  marks it ``ready`` with its SHA-256, or ``failed`` with an Indonesian error:
+  marks it ``ready`` with its SHA-256 and the result of validating its seal
+  (``seal_valid``, ``seal_signer``), or ``failed`` with an Indonesian error:
   never ``ready`` with a missing or half-written file, and a write cut short
   (disk full) leaves no file behind. Building the same document twice (a
   task requeued after its worker died) keeps the first file.
+- Queuing is in ``pledges.services.tasks`` (``enqueue_document``), which
+  imports this module and never the other way round.
 """
 
 import errno
@@ -205,16 +208,19 @@ def build_document(document: Document) -> Document:
             % {"unit": event.unit.name, "kind": document.get_kind_display().lower()},
             location=event.region.name,
         )
+        # Validated once, here: the public page shows this record and never
+        # reads the file again, whatever its size.
+        seal = sealing.check_seal(sealed)
     except PledgeError as error:
         return _fail(document, error.message)
     except Exception as error:
         logger.exception("Rendering document %s failed", document.pk)
         return _fail(document, _("PDF tidak dapat dibuat: %(error)s") % {"error": error})
     document.source_fingerprint = fingerprint(facts)
-    return _store(document, filename, sealed)
+    return _store(document, filename, sealed, seal)
 
 
-def _store(document: Document, filename: str, pdf: bytes) -> Document:
+def _store(document: Document, filename: str, pdf: bytes, seal: sealing.SealCheck) -> Document:
     storage = document.file.storage
     field = document.file.field
     # The name is fixed before writing, so that a write cut short (disk full,
@@ -242,6 +248,8 @@ def _store(document: Document, filename: str, pdf: bytes) -> Document:
         document.created_at = timezone.now()
         document.sha256 = hashlib.sha256(pdf).hexdigest()
         document.pades_signed = True
+        document.seal_valid = seal.valid
+        document.seal_signer = seal.signer
         document.status = Document.Status.READY
         document.error = ""
         try:
@@ -289,34 +297,26 @@ def make_document(event: Event, kind: str, signatory: Signatory | None = None) -
     return build_document(document) if needs_building else document
 
 
-def enqueue_document(event: Event, kind: str, signatory: Signatory | None = None) -> Document:
-    """Prepare a document and leave its building to a background task."""
-    from pledges.services import tasks
-
-    document, needs_building = prepare_document(event, kind, signatory)
-    if needs_building:
-        tasks.build_document_task.enqueue(document.pk)
-    return document
-
-
-def enqueue_individual_document(signature) -> Document:
-    """The pakta integritas of a fresh signature, built in the background.
-
-    Meant to be called right after `record_signature` (on commit).
-    """
-    signatory = signature.signatory
-    return enqueue_document(signatory.event, Document.Kind.PAKTA_INTEGRITAS, signatory)
-
-
-def build_individual_documents(event: Event) -> int:
+def build_individual_documents(event: Event, only_missing: bool = False) -> int:
     """Make every signer's pakta integritas that is missing or out of date.
 
     First creates all the pending rows (so the staff page can show progress
-    from the start), then builds them one by one. Returns how many signers
-    now have a ready one; failures are recorded on their documents and do
-    not stop the others.
+    from the start), then builds them one by one. Returns how many of those
+    signers now have a ready one; failures are recorded on their documents
+    and do not stop the others.
+
+    With `only_missing` (the run queued after signatures), only signers with
+    no pakta integritas at all, or only a stale pending one, are considered:
+    one query finds them, so a run costs nothing for those already done. A
+    failed one is left to the staff's "make all" button, so a lasting fault
+    (no certificate) is not retried after every signature.
     """
     signed = event.signatories.filter(signature__isnull=False).select_related("signature")
+    if only_missing:
+        handled = Document.objects.filter(event=event, kind=Document.Kind.PAKTA_INTEGRITAS).exclude(
+            status=Document.Status.PENDING, created_at__lt=timezone.now() - STALE_PENDING
+        )
+        signed = signed.exclude(pk__in=handled.values("signatory_id"))
     documents = []
     for signatory in signed:
         signatory.event = event

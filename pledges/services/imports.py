@@ -4,18 +4,25 @@ Two steps: `read_import_file` + `check_rows` give a preview with every row's
 problems and save nothing; `import_signatories` checks the same rows again
 against the database as it is now and saves all of them, or only the valid
 ones if asked, in one transaction.
+
+From the staff pages the second step is a background task: `start_import`
+records an `ImportRun` holding the checked rows (queued by
+`pledges.services.tasks.enqueue_import`), and `run_import` carries it out,
+recording the outcome on the run for the page that polls it.
 """
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pledges.errors import Code, PledgeError
-from pledges.models import Event, Region, Signatory
+from pledges.models import Event, ImportRun, Region, Signatory
 from pledges.rendering.spreadsheets import EXACT_DIGITS, read_table, write_table
 from pledges.services import audit
 from pledges.services.rulebook import check_can_register
@@ -25,6 +32,8 @@ from pledges.services.signatories import (
     clean_signatory_nip,
     clean_signatory_text,
 )
+
+logger = logging.getLogger(__name__)
 
 # Column name in the file -> Signatory field. The order is the template's.
 COLUMNS = {
@@ -322,6 +331,71 @@ def _import(event, raw_rows, only_valid):
     )
     audit.record_many("create", signatories, event=event)
     return ImportResult(created=signatories, skipped=bad)
+
+
+def start_import(event: Event, token: str, filename: str, raw_rows: list[dict], only_valid, user):
+    """The run of the preview `token`: the one under way or done, else a new pending one.
+
+    Returns (run, whether it still has to be queued). A preview is imported
+    once: committing it again returns its successful run; after a refusal
+    (rows with problems) a new run may try again, e.g. with only the valid rows.
+    """
+    earlier = (
+        ImportRun.objects.filter(event=event, token=token)
+        .exclude(status=ImportRun.Status.FAILED)
+        .first()
+    )
+    if earlier is not None:
+        return earlier, False
+    run = ImportRun.objects.create(
+        event=event,
+        token=token,
+        filename=filename[:255],
+        only_valid=only_valid,
+        rows=raw_rows,
+        total=len(raw_rows),
+        requested_by=user,
+    )
+    return run, True
+
+
+def run_import(run: ImportRun) -> ImportRun:
+    """Carry out a pending import run; returns it done or failed (never raises PledgeError).
+
+    All or nothing as `import_signatories`. A run found done already (a task
+    requeued while its first run finished) is left as it is.
+    """
+    updated = ImportRun.objects.filter(
+        pk=run.pk, status__in=[ImportRun.Status.PENDING, ImportRun.Status.RUNNING]
+    ).update(status=ImportRun.Status.RUNNING)
+    if not updated:
+        run.refresh_from_db()
+        return run
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().select_related("event").get(pk=run.pk)
+        if run.is_finished:
+            return run
+        try:
+            result = import_signatories(run.event, run.rows, only_valid=run.only_valid)
+        except PledgeError as error:
+            run.status = ImportRun.Status.FAILED
+            run.error = error.message
+            run.error_code = error.code
+        except Exception:
+            logger.exception("Import run %s failed", run.pk)
+            run.status = ImportRun.Status.FAILED
+            run.error = _(
+                "Impor gagal karena galat di server; tidak ada yang disimpan. Coba lagi, "
+                "atau hubungi pengelola server bila terulang."
+            )
+        else:
+            run.status = ImportRun.Status.DONE
+            run.created_count = len(result.created)
+            run.skipped_lines = [row.line for row in result.skipped]
+        run.rows = []
+        run.finished_at = timezone.now()
+        run.save()
+    return run
 
 
 def _signatory(event, fields):

@@ -23,7 +23,7 @@ from pledges.db.signatures import NAME_SLOT, store_signature
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory, Signature, SigningStation
 from pledges.rendering.strokes import render_svg, validate_strokes
-from pledges.services import audit
+from pledges.services import audit, tasks
 from pledges.services.signatories import (
     MAX_NIP_TYPED,
     clean_signatory_text,
@@ -286,6 +286,7 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         return _earlier_result(station, submission)
     signature.pk = stored.pk
     signature.signatory = Signatory(pk=submission.signatory_id, full_name=stored.name, event=event)
+    tasks.queue_documents_after_signature(event.pk)
     return signature
 
 

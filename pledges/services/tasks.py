@@ -1,17 +1,29 @@
-"""Background tasks (Django's tasks API through django-tasks).
+"""Background tasks (Django's tasks API through django-tasks), and queuing them.
 
 Each task only looks its objects up and calls a domain function, so the
-admin, views and commands can run the same work directly.
+admin, views and commands can run the same work directly. Nothing in a web
+request builds a document: views and the signing code call the ``enqueue_*``
+functions here, which also decide what need not be queued again.
+
+With the immediate backend (development, tests) a queued task runs at once.
 """
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 
-from pledges.models import Document, Event
-from pledges.services import documents
+from pledges.models import Document, DocumentArchive, Event, ImportRun, Signatory
+from pledges.services import archives, documents, imports
+
+# After a signature, one "build the missing pakta integritas" run per event
+# per window, however many tablets sign in it. The run is deferred past the
+# window, so it sees every signature whose own queuing was skipped in it.
+SIGNATURE_BATCH_WINDOW = timedelta(seconds=10)
+SIGNATURE_BATCH_SLACK = timedelta(seconds=1)
 
 
 @task()
@@ -24,10 +36,92 @@ def build_document_task(document_id: int) -> str:
 
 
 @task()
-def build_individual_documents_task(event_id: int) -> int:
-    """Make every missing or outdated pakta integritas of an event; returns how many are ready."""
+def build_individual_documents_task(event_id: int, only_missing: bool = False) -> int:
+    """Make an event's missing (or also outdated) pakta integritas; returns how many are ready."""
     event = Event.objects.select_related("unit", "region").get(pk=event_id)
-    return documents.build_individual_documents(event)
+    return documents.build_individual_documents(event, only_missing=only_missing)
+
+
+@task()
+def build_zip_task(archive_id: int) -> str:
+    """Assemble one pending ZIP of ready individual PDFs; returns its status."""
+    archive = DocumentArchive.objects.select_related("event").get(pk=archive_id)
+    return archives.build_archive(archive).status
+
+
+@task()
+def import_signatories_task(run_id: int) -> str:
+    """Save the checked rows of one import run; returns its status."""
+    return imports.run_import(ImportRun.objects.get(pk=run_id)).status
+
+
+def enqueue_import(event: Event, token: str, filename: str, rows, only_valid: bool, user=None):
+    """Queue the import of a preview's checked rows (or return its run under way or done)."""
+    run, needs_running = imports.start_import(event, token, filename, rows, only_valid, user)
+    if needs_running:
+        import_signatories_task.enqueue(run.pk)
+        run.refresh_from_db()
+    return run
+
+
+def runs_at_once() -> bool:
+    """Whether a queued task has already run when its enqueue returns (immediate backend)."""
+    return isinstance(build_document_task.get_backend(), ImmediateBackend)
+
+
+def enqueue_document(
+    event: Event, kind: str, signatory: Signatory | None = None
+) -> Document | None:
+    """Leave the building of a document to a background task; the one way to ask for one.
+
+    A collective kind, or a pakta integritas of one `signatory`: returns its
+    document (ready if nothing changed since it was made, else pending and
+    queued). A pakta integritas without a signatory: queues every signer's
+    missing or outdated one and returns None. Raises PledgeError if the data
+    cannot make that document (see `documents.prepare_document`).
+    """
+    if kind == Document.Kind.PAKTA_INTEGRITAS and signatory is None:
+        build_individual_documents_task.enqueue(event.pk)
+        return None
+    document, needs_building = documents.prepare_document(event, kind, signatory)
+    if needs_building:
+        build_document_task.enqueue(document.pk)
+        document.refresh_from_db()  # built already if the backend runs tasks at once
+    return document
+
+
+def enqueue_archive(event: Event, user=None) -> DocumentArchive:
+    """Queue a ZIP of the event's ready individual PDFs (or return the one under way)."""
+    archive, needs_building = archives.request_archive(event, user)
+    if needs_building:
+        build_zip_task.enqueue(archive.pk)
+        archive.refresh_from_db()
+    return archive
+
+
+def queue_documents_after_signature(event_id: int) -> None:
+    """Called inside `record_signature`: its signer's pakta integritas is made after commit.
+
+    Costs one cache add per signature in the common case; at most one task
+    per event per window is queued. With a backend that runs tasks at once
+    there is nothing to batch and every signature runs it.
+    """
+    transaction.on_commit(lambda: _queue_missing_individual_documents(event_id))
+
+
+def _queue_missing_individual_documents(event_id: int) -> None:
+    if not build_individual_documents_task.get_backend().supports_defer:
+        build_individual_documents_task.enqueue(event_id, only_missing=True)
+        return
+    window = SIGNATURE_BATCH_WINDOW.total_seconds()
+    # The key lapses before the run starts: a signature skipped here was
+    # committed before the queued run reads the list, and the first one
+    # after the key lapses queues the next run.
+    if cache.add(f"pakta-integritas-queued-{event_id}", True, timeout=window):
+        run_after = timezone.now() + SIGNATURE_BATCH_WINDOW + SIGNATURE_BATCH_SLACK
+        build_individual_documents_task.using(run_after=run_after).enqueue(
+            event_id, only_missing=True
+        )
 
 
 def requeue_orphaned_tasks(

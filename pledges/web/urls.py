@@ -52,6 +52,11 @@ staff_patterns = [
     path("kegiatan/<int:pk>/impor/", staff_signatories.import_upload, name="import_upload"),
     path("kegiatan/<int:pk>/impor/simpan/", staff_signatories.import_commit, name="import_commit"),
     path(
+        "kegiatan/<int:pk>/impor/<int:run_pk>/",
+        staff_signatories.import_result,
+        name="import_result",
+    ),
+    path(
         "kegiatan/<int:pk>/impor/templat.<sheet:fmt>",
         staff_signatories.import_template,
         name="import_template",
@@ -88,10 +93,10 @@ staff_patterns = [
         documents.download_document,
         name="download_document",
     ),
+    path("kegiatan/<int:pk>/dokumen/zip/buat/", documents.build_zip, name="build_zip"),
     path(
-        "kegiatan/<int:pk>/dokumen/semua-pakta-integritas.zip",
-        documents.download_document,
-        {"document_pk": "zip"},
+        "kegiatan/<int:pk>/dokumen/zip/<int:archive_pk>/unduh/",
+        documents.download_zip,
         name="download_zip",
     ),
 ]

@@ -1,21 +1,20 @@
-"""Staff pages for an event's documents: generate, follow progress, download."""
+"""Staff pages for an event's documents: generate, follow progress, download.
 
-import tempfile
-import zipfile
+Nothing here renders a PDF or assembles a ZIP: the views queue that work
+(`pledges.services.tasks`) and serve what is stored.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pledges.errors import PledgeError
 from pledges.models import Document
-from pledges.services import audit, documents
-from pledges.services.tasks import build_individual_documents_task
+from pledges.services import archives, audit, documents, tasks
 from pledges.web.access import get_event_for
 
 COLLECTIVE_KINDS = (Document.Kind.DEKLARASI, Document.Kind.DAFTAR_HADIR)
@@ -46,14 +45,17 @@ def generate_document(request, pk, kind):
     if kind not in COLLECTIVE_KINDS and kind != Document.Kind.PAKTA_INTEGRITAS:
         raise Http404
     try:
-        if kind in COLLECTIVE_KINDS:
-            finished = documents.enqueue_document(event, kind).status != Document.Status.PENDING
-        else:
-            result = build_individual_documents_task.enqueue(event.pk)
-            finished = result.is_finished
+        document = tasks.enqueue_document(event, kind)
     except PledgeError as error:
         messages.error(request, error.message)
         return redirect("staff:event_documents", event.pk)
+    finished = tasks.runs_at_once() or (
+        document is not None and document.status != Document.Status.PENDING
+    )
+    return _to_documents(event, finished)
+
+
+def _to_documents(event, finished: bool):
     url = reverse("staff:event_documents", args=[event.pk])
     # A background worker may take a moment to start: keep polling meanwhile.
     return redirect(url if finished else f"{url}?menunggu={WAIT_POLLS}")
@@ -61,26 +63,49 @@ def generate_document(request, pk, kind):
 
 @login_required
 def signatory_document(request, pk, signatory_pk):
-    """A signer's pakta integritas, made on the first request if it does not exist yet."""
+    """A signer's pakta integritas if it is ready; otherwise it is queued, and the page says so."""
     event = get_event_for(request.user, pk)
     signatory = get_object_or_404(event.signatories.select_related("signature"), pk=signatory_pk)
     try:
-        document = documents.make_document(event, Document.Kind.PAKTA_INTEGRITAS, signatory)
+        document = tasks.enqueue_document(event, Document.Kind.PAKTA_INTEGRITAS, signatory)
     except PledgeError as error:
         messages.error(request, error.message)
         return redirect("staff:event_documents", event.pk)
-    if document.status != Document.Status.READY:
-        messages.error(request, document.error or _("PDF sedang dibuat; coba lagi sebentar."))
+    if document.status == Document.Status.READY:
+        return redirect("staff:download_document", event.pk, document.pk)
+    if document.status == Document.Status.FAILED:
+        messages.error(request, document.error)
         return redirect("staff:event_documents", event.pk)
-    return redirect("staff:download_document", event.pk, document.pk)
+    messages.info(
+        request,
+        _(
+            "Pakta integritas %(name)s sedang dibuat di latar belakang. Tombol unduhnya "
+            "muncul di daftar ini begitu selesai."
+        )
+        % {"name": signatory.full_name},
+    )
+    # Its pending document is on the page already, which polls while it is made.
+    return _to_documents(event, finished=True)
+
+
+@login_required
+@require_POST
+def build_zip(request, pk):
+    """Queue the ZIP of every ready pakta integritas; the documents page shows its progress."""
+    event = get_event_for(request.user, pk)
+    try:
+        tasks.enqueue_archive(event, request.user)
+    except PledgeError as error:
+        messages.error(request, error.message)
+        return redirect("staff:event_documents", event.pk)
+    # The pending archive is on the page from now on, so it polls without waiting for it.
+    return _to_documents(event, finished=True)
 
 
 @login_required
 def download_document(request, pk, document_pk):
-    """Every download of a stored PDF or of the ZIP goes through here (access, audit)."""
+    """Every download of a stored PDF goes through here (access, audit)."""
     event = get_event_for(request.user, pk)
-    if document_pk == "zip":
-        return _download_zip(event)
     document = get_object_or_404(
         event.documents.filter(status=Document.Status.READY), pk=document_pk
     )
@@ -94,23 +119,16 @@ def download_document(request, pk, document_pk):
     )
 
 
-def _download_zip(event):
-    ready = list(documents.latest_individual_documents(event, Document.Status.READY).values())
-    if not ready:
-        raise Http404
-    # Spooled to disk: 600 PDFs should not sit in a web worker's memory.
-    # FileResponse owns and closes it once sent, so no `with` here.
-    archive = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as bundle:
-        for document in ready:
-            with document.file.open("rb") as handle:
-                bundle.writestr(document.file.name.rsplit("/", 1)[-1], handle.read())
-    archive.seek(0)
-    audit.record("download", event, documents="zip", count=len(ready))
+@login_required
+def download_zip(request, pk, archive_pk):
+    """A finished ZIP of the event's individual PDFs (access, audit)."""
+    event = get_event_for(request.user, pk)
+    archive = get_object_or_404(event.archives.filter(status=Document.Status.READY), pk=archive_pk)
+    audit.record("download", archive, event=event, count=archive.done, sha256=archive.sha256)
     return FileResponse(
-        archive,
+        archive.file.open("rb"),
         as_attachment=True,
-        filename=f"pakta-integritas-{slugify(event.title)[:60]}.zip",
+        filename=archive.file.name.rsplit("/", 1)[-1],
         content_type="application/zip",
     )
 
@@ -125,22 +143,29 @@ def _waiting_polls(request) -> int:
 def _overview(event, request) -> dict:
     collective = event.documents.filter(kind__in=COLLECTIVE_KINDS).order_by("-created_at")
     latest_individual = documents.latest_individual_documents(event)
-    signed = list(
-        event.signatories.filter(signature__isnull=False)
-        .select_related("signature")
-        .order_by("full_name", "pk")
-    )
+    # Without the signatures: their strokes would cost about a second per
+    # poll at 600 signers, and the list shows none of them.
+    signed = list(event.signatories.filter(signature__isnull=False).order_by("full_name", "pk"))
     rows = [(signatory, latest_individual.get(signatory.pk)) for signatory in signed]
     statuses = [document.status for document in latest_individual.values()]
     pending = any(documents.is_in_progress(d) for d in [*collective, *latest_individual.values()])
+    archive = archives.latest_archive(event)
+    archive_in_progress = archives.is_in_progress(archive)
+    individual_ready = statuses.count(Document.Status.READY)
     return {
         "event": event,
         "tab": "documents",
         "collective": collective,
         "rows": rows,
-        "individual_ready": statuses.count(Document.Status.READY),
+        "individual_ready": individual_ready,
         "signed_count": len(signed),
-        "pending": pending or _waiting_polls(request) > 0,
+        "archive": archive,
+        "archive_in_progress": archive_in_progress,
+        "archive_outdated": archive is not None
+        and archive.status == Document.Status.READY
+        and archive.done != individual_ready,
+        "documents_pending": pending or _waiting_polls(request) > 0,
+        "pending": pending or archive_in_progress or _waiting_polls(request) > 0,
         "next_wait": max(0, _waiting_polls(request) - 1),
         "kinds": Document.Kind,
     }

@@ -3,6 +3,7 @@
 import hashlib
 
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -11,7 +12,7 @@ from django_ratelimit.decorators import ratelimit
 from pledges.core.dates import clock_time, long_date
 from pledges.core.nip import mask_nip
 from pledges.errors import PledgeError
-from pledges.models import Document
+from pledges.models import Document, Signatory
 from pledges.rendering import sealing
 from pledges.web.access import rate_from_setting
 
@@ -39,7 +40,7 @@ class CheckPdfForm(forms.Form):
 def verify(request, code):
     document = (
         Document.objects.filter(verification_code=code.upper(), status=Document.Status.READY)
-        .select_related("event__unit", "event__region", "signatory__signature")
+        .select_related("event__unit", "event__region")
         .first()
     )
     if document is None:
@@ -59,7 +60,7 @@ def verify(request, code):
             "event": document.event,
             "event_when": _when(document.event.starts_at, document.event.region),
             "made_when": _when(document.created_at, document.event.region),
-            "signers": _signers(document),
+            "signers": _signers(document, request.GET.get("halaman")),
             "seal": _seal_status(document),
             "form": form,
             "matches": matches,
@@ -67,26 +68,33 @@ def verify(request, code):
     )
 
 
-def _signers(document: Document) -> list[dict]:
+# The page costs the same for a deklarasi of 600 signers as for one person:
+# the list is shown a page at a time, read as plain values.
+SIGNERS_PER_PAGE = 50
+
+
+def _signers(document: Document, page_number) -> Page | None:
     if document.signatory_id:
-        people = [document.signatory]
+        people = Signatory.objects.filter(pk=document.signatory_id)
     elif document.kind == Document.Kind.DEKLARASI:
-        people = (
-            document.event.signatories.filter(signature__signed_at__lte=document.created_at)
-            .select_related("signature")
-            .order_by("signature__signed_at", "pk")
-        )
+        people = document.event.signatories.filter(
+            signature__signed_at__lte=document.created_at
+        ).order_by("signature__signed_at", "pk")
     else:
-        return []
-    return [
+        return None
+    rows = people.values("full_name", "nip", "position", "signature__signed_at")
+    page = Paginator(rows, SIGNERS_PER_PAGE).get_page(page_number)
+    region = document.event.region
+    page.object_list = [
         {
-            "full_name": person.full_name,
-            "nip": mask_nip(person.nip),
-            "position": person.position,
-            "signed_at": _when(person.signature.signed_at, document.event.region),
+            "full_name": person["full_name"],
+            "nip": mask_nip(person["nip"]),
+            "position": person["position"],
+            "signed_at": _when(person["signature__signed_at"], region),
         }
-        for person in people
+        for person in page.object_list
     ]
+    return page
 
 
 def _when(moment, region) -> str:
@@ -95,10 +103,18 @@ def _when(moment, region) -> str:
 
 
 def _seal_status(document: Document) -> dict:
+    """The seal as checked when the PDF was stored: the file is never opened here.
+
+    A document stored before that check was recorded has no result
+    (`checked` False): the page says so rather than guess.
+    """
     try:
-        with document.file.open("rb") as handle:
-            check = sealing.check_seal(handle.read())
         certificate = sealing.current_certificate()
-    except (OSError, PledgeError):
-        return {"valid": False, "certificate": None}
-    return {"valid": check.valid, "signer": check.signer, "certificate": certificate}
+    except PledgeError:
+        certificate = None
+    return {
+        "checked": document.seal_valid is not None,
+        "valid": bool(document.seal_valid),
+        "signer": document.seal_signer,
+        "certificate": certificate,
+    }

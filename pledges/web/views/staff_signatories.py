@@ -4,12 +4,12 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from pledges.errors import PledgeError
-from pledges.models import Signatory
-from pledges.services import imports
+from pledges.models import ImportRun, Signatory
+from pledges.services import imports, tasks
 from pledges.services.signatories import register_signatory, remove_signatory, update_signatory
 from pledges.web.access import get_event_for, get_signatory_for
 from pledges.web.forms import ImportCommitForm, ImportUploadForm, SignatoryForm
@@ -134,6 +134,7 @@ def _preview(request, event, pending, commit_form=None):
 
 @login_required
 def import_commit(request, pk):
+    """Queue the import of the previewed rows; the result page follows it."""
     event = get_event_for(request.user, pk)
     if request.method != "POST":
         return redirect("staff:import_upload", event.pk)
@@ -144,19 +145,38 @@ def import_commit(request, pk):
             request, _("Pratinjau impor ini sudah tidak berlaku; unggah berkasnya lagi.")
         )
         return redirect("staff:import_upload", event.pk)
-    try:
-        result = imports.import_signatories(
-            event, pending["rows"], only_valid=form.cleaned_data["mode"] == "valid"
-        )
-    except PledgeError as error:
-        messages.error(request, error.message)
+    run = tasks.enqueue_import(
+        event,
+        pending["token"],
+        pending["filename"],
+        pending["rows"],
+        only_valid=form.cleaned_data["mode"] == "valid",
+        user=request.user,
+    )
+    return redirect("staff:import_result", event.pk, run.pk)
+
+
+@login_required
+def import_result(request, pk, run_pk):
+    """How an import run stands: waiting, saving, saved, or refused with the preview again."""
+    event = get_event_for(request.user, pk)
+    run = get_object_or_404(event.import_runs, pk=run_pk)
+    pending = request.session.get(_session_key(event))
+    same_preview = bool(pending) and pending["token"] == run.token
+    if run.status == ImportRun.Status.DONE and same_preview:
+        del request.session[_session_key(event)]
+    if (
+        run.status == ImportRun.Status.FAILED
+        and same_preview
+        and "hx-request" not in request.headers
+    ):
+        # As before the import ran in a task: the refusal above the preview,
+        # so the staff can choose to save only the valid rows.
+        messages.error(request, run.error)
+        form = ImportCommitForm(initial={"token": run.token, "mode": "valid"})
         return _preview(request, event, pending, commit_form=form)
-    del request.session[_session_key(event)]
-    text = _("%(count)d penanda tangan diimpor dari %(file)s.") % {
-        "count": len(result.created),
-        "file": pending["filename"],
-    }
-    if result.skipped:
-        text += " " + _("%(count)d baris bermasalah dilewati.") % {"count": len(result.skipped)}
-    messages.success(request, text)
-    return redirect(event)
+    return render(
+        request,
+        "pledges/staff/import_result.html",
+        {"event": event, "run": run, "tab": "signatories"},
+    )
