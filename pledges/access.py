@@ -16,7 +16,7 @@ from pledges import audit
 from pledges.errors import Code, PledgeError
 from pledges.models import BawasluUnit, Event, SigningStation
 from pledges.rows import fetch_loaded
-from pledges.signing import check_station_usable, note_station_contact
+from pledges.signing import check_station_usable, hand_over_station, note_station_contact
 from pledges.visibility import events_visible_to, is_unit_staff
 
 
@@ -46,6 +46,10 @@ def unit_for_new_events(user) -> BawasluUnit | None:
 STATION_COOKIE = "netralitas_meja"
 STATION_COOKIE_SALT = "pledges.station"
 PENDING_HEADER = "X-Pending-Signatures"
+# Signatures the tablet holds that this station's answers refused for good. A
+# revoked station's tablet still reports them (the count is noted before the
+# station is checked), though it can sign nothing.
+UNDELIVERABLE_HEADER = "X-Undeliverable-Signatures"
 
 
 def bind_station(request, response, station) -> None:
@@ -55,7 +59,10 @@ def bind_station(request, response, station) -> None:
     audit entry names the station and the tablet's address and browser, and
     no user (whoever was logged in on it is logged out here).
     """
+    previous = bound_station_id(request)
     request.session.flush()
+    if previous is not None:
+        hand_over_station(previous, station)
     with audit.acting_as(None, station):
         audit.record(
             "bind",
@@ -93,7 +100,15 @@ def bound_station_id(request) -> int | None:
 # The first query of every kiosk call, written out: the ORM took four times
 # longer to build it than the database to answer it. It loads the station and
 # just the event fields a kiosk call reads; any other is loaded if read.
-STATION_FIELDS = ("id", "event_id", "label", "last_seen_at", "pending_signatures", "revoked_at")
+STATION_FIELDS = (
+    "id",
+    "event_id",
+    "label",
+    "last_seen_at",
+    "pending_signatures",
+    "undeliverable_signatures",
+    "revoked_at",
+)
 STATION_EVENT_FIELDS = ("id", "status", "title", "allow_walk_ins", "frozen_pledge_sha256")
 STATION_SQL = (
     "SELECT {}, {} FROM pledges_signingstation st"
@@ -140,7 +155,11 @@ def station_required(view=None, *, page=False):
                     ),
                     code=Code.NO_STATION,
                 )
-            note_station_contact(station, _reported_pending(request))
+            note_station_contact(
+                station,
+                _reported_count(request, PENDING_HEADER),
+                _reported_count(request, UNDELIVERABLE_HEADER),
+            )
             check_station_usable(station)
         except PledgeError as error:
             return station_refusal(request, error, page=page)
@@ -162,8 +181,8 @@ def station_rate_key(group, request) -> str:
     return f"station:{bound_station_id(request)}"
 
 
-def _reported_pending(request) -> int | None:
-    value = request.headers.get(PENDING_HEADER, "")
+def _reported_count(request, header) -> int | None:
+    value = request.headers.get(header, "")
     # ASCII only: "²" is a digit to str.isdigit() and no number to int().
     return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else None
 

@@ -110,23 +110,46 @@ def authenticate_station(token: str) -> SigningStation:
     return station
 
 
-def note_station_contact(station: SigningStation, pending: int | None = None) -> None:
+def note_station_contact(
+    station: SigningStation, pending: int | None = None, undeliverable: int | None = None
+) -> None:
     """Remember that the tablet was heard from and how many signatures it still holds.
 
-    Writes at most once per CONTACT_INTERVAL unless the pending count changed;
-    a queryset update, so no audit entry for a heartbeat.
+    `pending` are waiting to be sent; `undeliverable` were refused for good
+    (the station revoked, the event closed, the person signed elsewhere) and
+    stay on the tablet until staff act. Writes at most once per
+    CONTACT_INTERVAL unless a count changed; a queryset update, so no audit
+    entry for a heartbeat. Called before the station is checked: a revoked
+    station's tablet is still heard.
     """
     now = timezone.now()
     changes = {}
     if station.last_seen_at is None or now - station.last_seen_at >= CONTACT_INTERVAL:
         changes["last_seen_at"] = now
-    if pending is not None and pending != station.pending_signatures:
-        changes["pending_signatures"] = pending
-        changes["last_seen_at"] = now
+    for field, count in (
+        ("pending_signatures", pending),
+        ("undeliverable_signatures", undeliverable),
+    ):
+        if count is not None and count != getattr(station, field):
+            changes[field] = count
+            changes["last_seen_at"] = now
     if changes:
         SigningStation.objects.filter(pk=station.pk).update(**changes)
         for field, value in changes.items():
             setattr(station, field, value)
+
+
+def hand_over_station(previous_id: int, station: SigningStation) -> None:
+    """A tablet bound to `previous_id` is now bound to `station`.
+
+    When both are of the same event the tablet brings its queued signatures
+    along and reports them to `station` from now on: the old station no
+    longer shows them, so staff never count them twice.
+    """
+    if previous_id != station.pk:
+        SigningStation.objects.filter(pk=previous_id, event_id=station.event_id).update(
+            pending_signatures=0, undeliverable_signatures=0
+        )
 
 
 def unsigned_signatories(station: SigningStation, query: str = "", limit: int | None = None):
@@ -215,6 +238,9 @@ class SignatureSubmission:
     pledge_sha256: str
     client_ip: str | None = None
     user_agent: str = ""
+    # The station the tablet says the signature was drawn under, when it was
+    # queued under one that was revoked and is sent now under another.
+    taken_at_station: int | None = None
 
 
 def record_signature(station: SigningStation, submission: SignatureSubmission) -> Signature:
@@ -260,6 +286,8 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         "canvas": [submission.canvas_width, submission.canvas_height],
         "pledge_sha256": event.frozen_pledge_sha256,
     }
+    if submission.taken_at_station not in (None, station.pk):
+        changes["taken_at_station"] = submission.taken_at_station
     store = _store_in_one_statement if connection.vendor == "postgresql" else _store_in_transaction
     try:
         # Nothing is inserted when this person already has a signature or the
@@ -351,7 +379,11 @@ def _store_in_one_statement(event, signature, values, changes) -> Signature | No
 
 
 def _earlier_result(station, submission) -> Signature:
-    """The signature this submission's key already stored, else the reason it is refused."""
+    """The signature this submission's key already stored, else the reason it is refused.
+
+    The same key and person from another station of the event is the same
+    submission, moved with its tablet to a new station: it gets the first result.
+    """
     signature = (
         Signature.objects.select_related("signatory")
         .filter(idempotency_key=submission.idempotency_key)
@@ -362,7 +394,10 @@ def _earlier_result(station, submission) -> Signature:
             _("Nama ini sudah menandatangani ikrar (mungkin di meja lain). Tidak perlu mengulang."),
             code=Code.ALREADY_SIGNED,
         )
-    if signature.station_id != station.pk or signature.signatory_id != submission.signatory_id:
+    # The key alone may come from another station of the same event: a
+    # signature taken on a tablet whose station was revoked, sent again once
+    # staff bound the tablet to a new one. The person names the event.
+    if signature.signatory_id != submission.signatory_id:
         raise PledgeError(
             _("Kunci pengiriman ini sudah dipakai untuk tanda tangan lain."),
             code=Code.IDEMPOTENCY_CONFLICT,

@@ -255,6 +255,7 @@ def _submission_from(request, data) -> SignatureSubmission:
     if type(signatory_id) is not int or not 1 <= signatory_id <= MAX_ID:
         raise PledgeError(_("Penanda tangan tidak dikenali."), code=Code.SIGNATORY_UNKNOWN)
     pledge_sha256 = data.get("pledge_sha256")
+    taken_at = data.get("taken_at_station")
     return SignatureSubmission(
         idempotency_key=key,
         signatory_id=signatory_id,
@@ -264,6 +265,7 @@ def _submission_from(request, data) -> SignatureSubmission:
         pledge_sha256=pledge_sha256 if isinstance(pledge_sha256, str) else "",
         client_ip=request.META.get("REMOTE_ADDR"),
         user_agent=request.headers.get("User-Agent", ""),
+        taken_at_station=taken_at if type(taken_at) is int and 1 <= taken_at <= MAX_ID else None,
     )
 
 

@@ -1,9 +1,14 @@
 /* The signing tablet: search → confirm → pledge and pad → send → thanks.
  *
  * A signature is written to localStorage before it is sent, and leaves it
- * only when the server has answered for it, so a dropped network never
- * loses one. Each carries an idempotency key made here, so sending it again
- * after a lost answer cannot make a second signature.
+ * only when the server has stored it, so a dropped network never loses one.
+ * Each carries an idempotency key made here, so sending it again after a
+ * lost answer cannot make a second signature.
+ *
+ * A refusal the server will repeat is never shown as saved. When the station
+ * itself can take no more (revoked, event closed), the signature stays on the
+ * tablet as "tidak terkirim", its count goes to staff with every request, and
+ * it is sent again once staff bind the tablet to a new station of the event.
  */
 (function () {
   "use strict";
@@ -11,7 +16,14 @@
   const root = document.getElementById("kiosk");
   if (!root) return;
   const config = root.dataset;
-  const QUEUE_KEY = "netralitas.queue." + config.station;
+  const EVENT = Number(config.event);
+  // One queue for every station this tablet is bound to: a signature taken
+  // under a revoked station goes out under the next one.
+  const QUEUE_KEY = "netralitas.queue";
+  const OLD_QUEUE_PREFIX = "netralitas.queue."; // one queue per station, before
+  // Refusals of the station rather than of the signature: sent again under a
+  // usable station (this page loads only for one).
+  const STATION_CODES = ["station_revoked", "event_closed", "event_not_open", "no_station"];
   const LIST_KEY = "netralitas.signatories." + config.station;
   // Mirrors pledges/strokes.py: less ink than this is a dot, not a signature.
   const MIN_INK_LENGTH = 60;
@@ -25,6 +37,7 @@
   let flushing = false;
   let thanksTimer = null;
   let searchSeq = 0;
+  let stationEnded = null; // the server's refusal of this station, once it came
 
   // --- storage --------------------------------------------------------------
 
@@ -35,6 +48,8 @@
       return fallback;
     }
   }
+  // An item is sendable when it is of this event and no refusal holds it.
+  const sendable = (item) => item.event === EVENT && !item.undeliverable;
   const queue = {
     all: () => load(QUEUE_KEY, []),
     save: (items) => localStorage.setItem(QUEUE_KEY, JSON.stringify(items)),
@@ -44,7 +59,48 @@
     remove(key) {
       this.save(this.all().filter((item) => item.idempotency_key !== key));
     },
-    signatoryIds: () => new Set(load(QUEUE_KEY, []).map((item) => item.signatory_id)),
+    update(key, changes) {
+      this.save(
+        this.all().map((item) =>
+          item.idempotency_key === key ? Object.assign({}, item, changes) : item,
+        ),
+      );
+    },
+    pending() {
+      return this.all().filter(sendable);
+    },
+    counts() {
+      const items = this.all();
+      const pending = items.filter(sendable).length;
+      return { pending, undeliverable: items.length - pending };
+    },
+    signatoryIds() {
+      return new Set(
+        this.all()
+          .filter((item) => item.event === EVENT)
+          .map((item) => item.signatory_id),
+      );
+    },
+    // On loading under a usable station: queues of earlier stations join the
+    // one queue, and what only a station's refusal held back is tried again.
+    adopt() {
+      let items = this.all();
+      Object.keys(localStorage)
+        .filter((key) => key.startsWith(OLD_QUEUE_PREFIX))
+        .forEach((key) => {
+          // Queued before items named their event: the server checks the person is of this one.
+          items = items.concat(load(key, []).map((item) => Object.assign({ event: EVENT }, item)));
+        });
+      items = items.map((item) =>
+        item.event === EVENT && item.undeliverable && STATION_CODES.includes(item.undeliverable.code)
+          ? Object.assign({}, item, { undeliverable: null })
+          : item,
+      );
+      this.save(items);
+      Object.keys(localStorage)
+        .filter((key) => key.startsWith(OLD_QUEUE_PREFIX))
+        .forEach((key) => localStorage.removeItem(key));
+    },
   };
 
   // --- HTTP -------------------------------------------------------------------
@@ -58,9 +114,11 @@
   async function api(url, options = {}) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    const counts = queue.counts();
     const headers = {
       Accept: "application/json",
-      "X-Pending-Signatures": String(queue.all().length),
+      "X-Pending-Signatures": String(counts.pending),
+      "X-Undeliverable-Signatures": String(counts.undeliverable),
     };
     if (options.body) {
       headers["Content-Type"] = "application/json";
@@ -133,10 +191,20 @@
   }
 
   function showQueueCount() {
-    const count = queue.all().length;
+    const counts = queue.counts();
     const status = document.getElementById("queue-status");
-    status.hidden = count === 0;
-    status.textContent = count + " tanda tangan menunggu dikirim";
+    status.hidden = counts.pending === 0;
+    status.textContent = counts.pending + " tanda tangan menunggu dikirim";
+    const stuck = document.getElementById("undeliverable-status");
+    stuck.hidden = counts.undeliverable === 0;
+    stuck.textContent = counts.undeliverable + " tanda tangan tidak terkirim";
+  }
+
+  // A screen that says what happened to a signature and what to do next.
+  function tell(heading, text) {
+    document.getElementById("outcome-title").textContent = heading;
+    document.getElementById("outcome-message").textContent = text;
+    show("outcome");
   }
 
   root.addEventListener("click", (event) => {
@@ -174,6 +242,7 @@
   }
 
   function choose(person) {
+    if (stationEnded) return tellStationEnded();
     current = person;
     fillPerson(person);
     show("confirm");
@@ -231,6 +300,7 @@
       people = searchLocally(query);
     }
     if (seq !== searchSeq) return; // a newer search has answered already
+    if (stationEnded) return tellStationEnded();
     const waiting = queue.signatoryIds();
     people = people.filter((person) => !waiting.has(person.id)).slice(0, 30);
     renderResults(people);
@@ -249,7 +319,37 @@
   }
 
   function refuseIfStationEnded(status, body) {
-    if (status === 403 && body.code) alertMessage(body.error);
+    if (status === 403 && STATION_CODES.includes(body.code)) {
+      stationEnded = body;
+      alertMessage(body.error);
+    }
+  }
+
+  function tellStationEnded() {
+    tell(
+      "Meja tidak dapat dipakai",
+      stationEnded.error + " Tablet ini tidak menerima tanda tangan baru sampai petugas " +
+        "menghubungkannya ke meja lain.",
+    );
+  }
+
+  function undeliveredText(refusal) {
+    const reason =
+      refusal.code === "station_revoked"
+        ? "Meja ini sudah dicabut oleh petugas, jadi server belum menerima tanda tangan Anda."
+        : refusal.code === "event_closed"
+          ? "Kegiatan ini sudah ditutup, jadi server tidak menerima tanda tangan Anda."
+          : refusal.message;
+    const next =
+      refusal.code === "station_revoked"
+        ? " Tanda tangan akan terkirim setelah petugas menghubungkan tablet ini ke meja baru."
+        : "";
+    return (
+      reason +
+      " Tanda tangan Anda tetap tersimpan di tablet ini sebagai “tidak terkirim” dan " +
+      "petugas dapat melihatnya. Mohon beri tahu petugas Bawaslu." +
+      next
+    );
   }
 
   // --- the pad ------------------------------------------------------------------
@@ -358,6 +458,8 @@
     submitButton.disabled = true;
     const item = {
       idempotency_key: crypto.randomUUID(),
+      event: EVENT,
+      taken_at_station: Number(config.station),
       signatory_id: current.id,
       name: current.name,
       strokes: strokesFromPad(),
@@ -367,12 +469,23 @@
     };
     queue.add(item); // first on the tablet, then on the wire
     showQueueCount();
-    const outcome = await send(item);
+    const outcome = await send(item, true);
     submitButton.disabled = false;
-    if (outcome.refused) {
+    if (outcome.undeliverable) {
+      fillPerson({ name: item.name });
+      return tell("Tanda tangan Anda belum terkirim", undeliveredText(outcome.undeliverable));
+    }
+    if (outcome.refused && outcome.fixable) {
+      // The signer can put it right on this screen (too little ink, say).
       review.hidden = true;
       pad.on();
       return signProblem(outcome.message);
+    }
+    if (outcome.refused) {
+      return tell(
+        "Tanda tangan tidak diterima",
+        outcome.message + " Jika menurut Anda ini keliru, hubungi petugas Bawaslu.",
+      );
     }
     thank(item.name, outcome.stored);
     scheduleFlush(outcome.stored ? 0 : backoffMs);
@@ -387,8 +500,13 @@
     thanksTimer = setTimeout(() => show("search"), Number(config.thanksSeconds) * 1000);
   }
 
-  // One attempt for one queued signature: {stored}, {refused, message} or {waiting}.
-  async function send(item) {
+  // One attempt for one queued signature: {stored}, {undeliverable}, {refused} or {waiting}.
+  //
+  // `signerHere`: sent as the signer watches, who is told of a refusal of the
+  // signature itself (already signed, too little ink) and may put it right;
+  // such a signature leaves the queue. Sent later from the queue, the same
+  // refusal keeps it as undeliverable, for staff to see.
+  async function send(item, signerHere = false) {
     let result;
     try {
       result = await api(config.signUrl, { body: item });
@@ -400,14 +518,23 @@
       showQueueCount();
       return { stored: true };
     }
-    // A refusal the server will repeat however often we ask (already signed
-    // elsewhere, bad strokes): tell the people at the table, then let it go.
-    if (result.status >= 400 && result.status < 500 && ![403, 408, 429].includes(result.status)) {
+    const code = result.body.code || "";
+    const message = result.body.error || "Tanda tangan ditolak.";
+    const stationRefused = result.status === 403 && STATION_CODES.includes(code);
+    // Anything else the server will answer the same however often we ask.
+    const final = code && result.status >= 400 && result.status < 500 && result.status !== 429;
+    if (stationRefused || (final && !signerHere)) {
+      refuseIfStationEnded(result.status, result.body);
+      const undeliverable = { code, message, status: result.status };
+      queue.update(item.idempotency_key, { undeliverable });
+      showQueueCount();
+      return { undeliverable };
+    }
+    if (final) {
       queue.remove(item.idempotency_key);
       showQueueCount();
-      return { refused: true, message: result.body.error || "Tanda tangan ditolak." };
+      return { refused: true, message, fixable: result.status === 422 || result.status === 413 };
     }
-    refuseIfStationEnded(result.status, result.body);
     return { waiting: true };
   }
 
@@ -420,14 +547,14 @@
     if (flushing) return;
     flushing = true;
     try {
-      for (const item of queue.all()) {
+      for (const item of queue.pending()) {
+        if (stationEnded) return; // the server would refuse each of them the same way
         const outcome = await send(item);
         if (outcome.waiting) {
           backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
           scheduleFlush(backoffMs + Math.random() * 500);
           return;
         }
-        if (outcome.refused) alertMessage(item.name + ": " + outcome.message);
       }
       backoffMs = 1000;
     } finally {
@@ -490,12 +617,13 @@
       });
   }
 
+  queue.adopt();
   showQueueCount();
   refreshList();
   scheduleFlush(0);
   setInterval(() => {
     refreshList();
-    if (!flushing && queue.all().length) scheduleFlush(0);
+    if (!flushing && queue.pending().length) scheduleFlush(0);
   }, 30000);
   show("search");
 })();
