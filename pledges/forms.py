@@ -10,7 +10,7 @@ from pledges import rulebook
 from pledges.errors import PledgeError
 from pledges.models import Event, Region, Signatory
 from pledges.nip import normalize_nip
-from pledges.signatories import TEXT_FIELDS
+from pledges.signatories import TEXT_FIELDS, leadable_regions
 from pledges.text import clean_text
 from pledges.visibility import templates_usable_by
 
@@ -143,12 +143,8 @@ class SignatoryForm(TypedTextMixin, forms.ModelForm):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        regions = Region.objects.filter(
-            code__startswith=event.region_id + ".",
-            level__in=[Region.Level.DISTRICT, Region.Level.VILLAGE],
-        ).order_by("code")
         field = self.fields["led_region"]
-        field.queryset = regions
+        field.queryset = leadable_regions(event)
         field.label_from_instance = _region_option
         field.empty_label = _("— tidak ada —")
 

@@ -7,6 +7,7 @@ one-to-one constraint makes a second station lose cleanly.
 """
 
 import hashlib
+import re
 import secrets
 import uuid
 from contextlib import nullcontext
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from pledges import audit
 from pledges.errors import Code, PledgeError
-from pledges.models import AuditEntry, Event, Signatory, Signature, SigningStation
+from pledges.models import AuditEntry, Event, Region, Signatory, Signature, SigningStation
 from pledges.nip import ASCII_DIGITS, normalize_nip
 from pledges.rows import insert_row, prepared_cursor, typed_values
 from pledges.signatories import clean_signatory_text, register_signatory
@@ -184,15 +185,20 @@ WALK_IN_FIELDS = {
 }
 # Wider than 18: people type NIPs with spaces or dots between the groups.
 MAX_NIP_TYPED = 40
+# A Kemendagri code as the tablet's list gives it, e.g. 35.75.01.1001.
+REGION_CODE = re.compile(r"[0-9]{2}(?:\.[0-9]{2,4}){1,3}")
 
 
 def register_walk_in(station: SigningStation, data: dict) -> Signatory:
     """Register a person who is not on the list, from the station's tablet.
 
-    `data` holds full_name, nip, position, agency and category as typed.
+    `data` holds full_name, nip, position, agency and category as typed, and
+    for a camat, lurah or kepala desa `led_region`: the code of the kecamatan
+    or desa/kelurahan of the event's kab/kota they lead, chosen from the list
+    the tablet shows, so that they count in the event's coverage.
     Raises PledgeError: "walk_in_not_allowed", "event_closed", "text_invalid",
-    "field_required", "field_too_long", "category_invalid", "nip_required", the
-    "nip_*" codes of `register_signatory`.
+    "field_required", "field_too_long", "category_invalid", "nip_required",
+    "region_unknown", the "nip_*" and "region_*" codes of `register_signatory`.
     """
     check_station_usable(station)
     if not station.event.allow_walk_ins:
@@ -224,8 +230,30 @@ def register_walk_in(station: SigningStation, data: dict) -> Signatory:
         station.event,
         category=category,
         registration=Signatory.Registration.WALK_IN,
+        led_region=_walk_in_led_region(category, data.get("led_region")),
         **fields,
     )
+
+
+def _walk_in_led_region(category: str, code) -> Region | None:
+    """The region a walk-in chose; whether it fits is `check_led_region`'s to say."""
+    level = Signatory.REGION_LEVEL_FOR_CATEGORY.get(category)
+    if code in (None, ""):
+        if level is None:
+            return None
+        kind = _("kecamatan") if level == Region.Level.DISTRICT else _("desa/kelurahan")
+        raise PledgeError(
+            _("Pilih %(kind)s yang Anda pimpin.") % {"kind": kind}, code=Code.FIELD_REQUIRED
+        )
+    region = None
+    if isinstance(code, str) and REGION_CODE.fullmatch(code):
+        region = Region.objects.filter(pk=code).first()
+    if region is None:
+        raise PledgeError(
+            _("Wilayah yang dipilih tidak dikenal. Pilih dari daftar di layar."),
+            code=Code.REGION_UNKNOWN,
+        )
+    return region
 
 
 @dataclass(frozen=True)

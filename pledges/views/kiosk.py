@@ -35,8 +35,9 @@ from pledges.access import (
     station_required,
 )
 from pledges.errors import Code, PledgeError
-from pledges.models import Event, Signatory
+from pledges.models import Event, Region, Signatory
 from pledges.nip import mask_nip
+from pledges.signatories import leadable_regions
 from pledges.signing import (
     SignatureSubmission,
     authenticate_station,
@@ -152,6 +153,28 @@ def signatories(request, station):
 def status(request, station):
     """A heartbeat: the decorator has noted the contact; the tablet learns it may go on."""
     return JsonResponse({"station": station.label, "event": station.event.title})
+
+
+@require_GET
+@station_required
+def regions(request, station):
+    """The kecamatan of the event's kab/kota, each with its desa/kelurahan: walk-ins choose."""
+    districts = {}
+    villages = []
+    for region in (
+        leadable_regions(station.event).select_related(None).only("code", "name", "level")
+    ):
+        if region.level == Region.Level.DISTRICT:
+            districts[region.code] = {"code": region.code, "name": region.name, "villages": []}
+        else:
+            villages.append(region)
+    for village in villages:
+        district = districts.get(village.code.rsplit(".", 1)[0])
+        if district is not None:
+            district["villages"].append(
+                {"code": village.code, "name": village.name, "kelurahan": village.is_kelurahan}
+            )
+    return JsonResponse({"districts": list(districts.values())})
 
 
 @require_POST

@@ -570,7 +570,73 @@
   // --- walk-in ----------------------------------------------------------------
 
   const walkInForm = document.getElementById("walk-in-form");
+  // Mirrors pledges.signatories.check_led_region: which regions each leader may choose.
+  const LEADS = {
+    camat: { label: "Kecamatan yang Anda pimpin", villages: null },
+    lurah: { label: "Kelurahan yang Anda pimpin", villages: true },
+    kepala_desa: { label: "Desa yang Anda pimpin", villages: false },
+  };
+  let regionList = null;
+
+  async function regionsOfEvent() {
+    if (regionList) return regionList;
+    const { status, body } = await api(config.regionsUrl);
+    if (status !== 200) throw new Error(body.error || "Daftar wilayah tidak dapat dimuat.");
+    regionList = body.districts;
+    return regionList;
+  }
+
+  function option(value, text) {
+    const element = document.createElement("option");
+    element.value = value;
+    element.textContent = text;
+    return element;
+  }
+
+  async function offerRegions() {
+    const box = document.getElementById("walk-in-region");
+    const select = document.getElementById("walk-in-region-select");
+    const leads = LEADS[walkInForm.elements.category.value];
+    select.replaceChildren();
+    box.hidden = !leads;
+    if (!leads) return;
+    document.getElementById("walk-in-region-label").textContent = leads.label;
+    select.append(option("", "— memuat daftar… —"));
+    let districts;
+    try {
+      districts = await regionsOfEvent();
+    } catch (error) {
+      select.replaceChildren(option("", "— daftar wilayah belum dapat dimuat —"));
+      return walkInProblem("Daftar wilayah memerlukan jaringan. Coba lagi sebentar lagi.");
+    }
+    if (LEADS[walkInForm.elements.category.value] !== leads) return; // changed meanwhile
+    const choices = [option("", "— pilih —")];
+    districts.forEach((district) => {
+      if (leads.villages === null) {
+        choices.push(option(district.code, "Kec. " + district.name));
+        return;
+      }
+      const group = document.createElement("optgroup");
+      group.label = "Kec. " + district.name;
+      district.villages
+        .filter((village) => village.kelurahan === leads.villages)
+        .forEach((village) => group.append(option(village.code, village.name)));
+      if (group.children.length) choices.push(group);
+    });
+    select.replaceChildren(...choices);
+  }
+
+  function walkInProblem(text) {
+    const errorBox = document.getElementById("walk-in-error");
+    errorBox.textContent = text;
+    errorBox.hidden = !text;
+  }
+
   if (walkInForm) {
+    walkInForm.elements.category.addEventListener("change", () => {
+      walkInProblem("");
+      offerRegions();
+    });
     walkInForm.addEventListener("submit", async (event) => {
       event.preventDefault();
       const errorBox = document.getElementById("walk-in-error");
@@ -591,6 +657,7 @@
       }
       errorBox.hidden = true;
       walkInForm.reset();
+      offerRegions();
       current = result.body.signatory;
       fillPerson(current);
       show("sign");
