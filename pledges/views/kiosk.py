@@ -10,13 +10,14 @@ bodies). Whatever a body holds, the API answers JSON: a whole result or an
 Indonesian refusal with its code, never a server error.
 """
 
+import mimetypes
 import re
 import uuid
 from functools import cache
 
 import orjson
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -35,7 +36,7 @@ from pledges.access import (
     station_required,
 )
 from pledges.errors import Code, PledgeError
-from pledges.models import Event, Region, Signatory
+from pledges.models import BawasluUnit, Event, Region, Signatory
 from pledges.nip import mask_nip
 from pledges.signatories import leadable_regions
 from pledges.signing import (
@@ -120,7 +121,7 @@ def old_link(request, token):
 @station_required(page=True)
 def home(request, station):
     # API calls load only the few event fields they need; the page shows them all.
-    event = Event.objects.select_related("region").get(pk=station.event_id)
+    event = Event.objects.select_related("region", "unit").get(pk=station.event_id)
     return render(
         request,
         "pledges/kiosk/home.html",
@@ -128,6 +129,7 @@ def home(request, station):
             "station": station,
             "event": event,
             "pledge": event.frozen_pledge,
+            "unit": event.unit,
             "categories": Signatory.Category.choices,
         },
     )
@@ -212,6 +214,25 @@ def sign(request, station):
             "signed_at": signature.signed_at.isoformat(),
         }
     )
+
+
+@require_GET
+@station_required
+def logo(request, station):
+    """The logo of the event's Bawaslu unit, shown atop the tablet (media is not served)."""
+    unit = BawasluUnit.objects.only("logo").get(events__pk=station.event_id)
+    if not unit.logo:
+        raise Http404
+    try:
+        handle = unit.logo.open("rb")
+    except OSError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(unit.logo.name)[0] or "application/octet-stream"
+    if not content_type.startswith("image/"):
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @cache

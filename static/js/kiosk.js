@@ -164,10 +164,14 @@
       searchEmpty.hidden = true;
       searchInput.focus();
     }
+    if (name === "pledge") {
+      agree.checked = false;
+      pledgeProblem("");
+    }
     if (name === "sign") {
       pad.clear();
-      agree.checked = false;
-      signError.hidden = true;
+      drawnAt = null;
+      signProblem("");
       review.hidden = true;
       pad.on();
       resizePad();
@@ -210,7 +214,7 @@
   root.addEventListener("click", (event) => {
     const target = event.target.closest("[data-go]");
     if (!target) return;
-    if (target.dataset.go === "sign" && !current) return show("search");
+    if (["pledge", "sign"].includes(target.dataset.go) && !current) return show("search");
     show(target.dataset.go);
   });
 
@@ -358,41 +362,72 @@
   const pad = new window.SignaturePad(canvas, { minWidth: 1, maxWidth: 3, penColor: "#000" });
   const agree = document.getElementById("agree");
   const signError = document.getElementById("sign-error");
+  const pledgeError = document.getElementById("pledge-error");
   const review = document.getElementById("sign-review");
   let padSize = null;
+  // The strokes as drawn and the pad's size then: each resize scales from
+  // these, so turning the tablet back and forth never shrinks a signature.
+  let drawnAt = null;
 
-  // Sizes the canvas for the screen's pixel density; when the pad's size
-  // changes (a turned tablet), the half-drawn signature is scaled evenly and
-  // drawn again instead of being lost or stretched.
+  // Sizes the canvas for the screen's pixel density. On a 10-inch tablet the
+  // pad keeps one size in both orientations (kiosk.css), so a turned tablet
+  // redraws a half-drawn signature where it was; where the pad must change
+  // size (a phone), the signature is scaled evenly from how it was drawn.
   function resizePad() {
     const width = canvas.offsetWidth;
     const height = canvas.offsetHeight;
     if (!width || !height) return;
+    if (padSize && padSize.width === width && padSize.height === height) return;
     const ratio = Math.max(window.devicePixelRatio || 1, 1);
-    const data = pad.toData();
-    const scale = padSize ? Math.min(width / padSize.width, height / padSize.height) : 1;
+    if (!drawnAt && padSize && !pad.isEmpty()) drawnAt = { size: padSize, data: pad.toData() };
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
     canvas.getContext("2d").scale(ratio, ratio);
     padSize = { width, height };
     pad.clear();
-    if (data.length) {
-      data.forEach((group) => {
-        group.points = group.points.map((point) =>
-          Object.assign({}, point, { x: point.x * scale, y: point.y * scale }),
-        );
-      });
-      pad.fromData(data);
+    if (drawnAt) {
+      const scale = Math.min(width / drawnAt.size.width, height / drawnAt.size.height);
+      pad.fromData(
+        drawnAt.data.map((group) =>
+          Object.assign({}, group, {
+            points: group.points.map((point) =>
+              Object.assign({}, point, { x: point.x * scale, y: point.y * scale }),
+            ),
+          }),
+        ),
+      );
     }
   }
   window.addEventListener("resize", resizePad);
   window.addEventListener("orientationchange", resizePad);
+  // A new stroke is drawn at the pad's present size: from now on that is the reference.
+  pad.addEventListener("beginStroke", () => {
+    drawnAt = null;
+    signProblem("");
+  });
 
-  document.getElementById("pad-clear").addEventListener("click", () => pad.clear());
+  document.getElementById("pad-clear").addEventListener("click", () => {
+    drawnAt = null;
+    pad.clear();
+  });
   document.getElementById("pad-undo").addEventListener("click", () => {
+    drawnAt = null;
     const data = pad.toData();
     data.pop();
     pad.fromData(data);
+  });
+
+  function pledgeProblem(text) {
+    pledgeError.textContent = text;
+    pledgeError.hidden = !text;
+  }
+  agree.addEventListener("change", () => pledgeProblem(""));
+  document.getElementById("pledge-next").addEventListener("click", () => {
+    if (!current) return show("search");
+    if (!agree.checked) {
+      return pledgeProblem("Centang pernyataan bahwa Anda telah membaca dan menyetujui ikrar.");
+    }
+    show("sign");
   });
 
   function strokesFromPad() {
@@ -437,13 +472,10 @@
     if (pad.isEmpty() || !enoughInk(strokesFromPad())) {
       return signProblem("Tanda tangan masih kosong atau terlalu kecil. Silakan tanda tangan di kotak.");
     }
-    if (!agree.checked) {
-      return signProblem("Centang pernyataan bahwa Anda telah membaca dan menyetujui ikrar.");
-    }
     signProblem("");
     pad.off();
     review.hidden = false;
-    review.scrollIntoView({ block: "center" });
+    document.getElementById("sign-submit").focus();
   });
   document.getElementById("sign-back").addEventListener("click", () => {
     review.hidden = true;
@@ -637,6 +669,8 @@
       walkInProblem("");
       offerRegions();
     });
+    // An error stays only until the signer puts something right.
+    walkInForm.addEventListener("input", () => walkInProblem(""));
     walkInForm.addEventListener("submit", async (event) => {
       event.preventDefault();
       const errorBox = document.getElementById("walk-in-error");
@@ -660,7 +694,7 @@
       offerRegions();
       current = result.body.signatory;
       fillPerson(current);
-      show("sign");
+      show("pledge");
     });
   }
 
@@ -673,7 +707,7 @@
       .then((registration) => {
         // The first visit was not yet under the worker: hand it the shell's files.
         const urls = [config.homeUrl].concat(
-          Array.from(document.querySelectorAll("script[src], link[rel=stylesheet]")).map(
+          Array.from(document.querySelectorAll("script[src], link[rel=stylesheet], img[src]")).map(
             (element) => element.src || element.href,
           ),
         );

@@ -8,7 +8,14 @@ from playwright.sync_api import expect
 
 from pledges.models import Signature
 from pledges.signing import revoke_station
-from tests.browser.test_kiosk import bind, draw, tablet, wait_for_signatures, wait_until
+from tests.browser.test_kiosk import (
+    agree_to_pledge,
+    bind,
+    draw,
+    tablet,
+    wait_for_signatures,
+    wait_until,
+)
 from tests.conftest import make_signatory
 
 pytestmark = [
@@ -25,9 +32,9 @@ def revoked_while_signing(tablet, live_server, open_event):
     tablet.locator("#search-input").fill("rudi")
     tablet.get_by_role("button", name="Rudiyanto").click()
     tablet.get_by_role("button", name="Ya, ini saya").click()
+    agree_to_pledge(tablet)
     draw(tablet)
-    tablet.locator("#agree").check()
-    tablet.get_by_role("button", name="Lanjut").click()
+    tablet.get_by_role("button", name="Lanjut", exact=True).click()
     revoke_station(station)
     tablet.get_by_role("button", name="Ya, kirim").click()
     return station

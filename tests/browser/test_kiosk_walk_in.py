@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from pledges.coverage import SIGNED, event_coverage
 from pledges.models import Event, Signatory
-from tests.browser.test_kiosk import bind, draw, tablet, wait_for_signatures
+from tests.browser.test_kiosk import agree_to_pledge, bind, draw, tablet, wait_for_signatures
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,9 +35,9 @@ def test_walk_in_camat_chooses_the_kecamatan_and_counts_in_coverage(
     form.get_by_label("Jabatan").fill("Camat Purworejo")
     form.get_by_role("button", name="Daftar dan lanjut").click()
 
+    agree_to_pledge(tablet)
     draw(tablet)
-    tablet.locator("#agree").check()
-    tablet.get_by_role("button", name="Lanjut").click()
+    tablet.get_by_role("button", name="Lanjut", exact=True).click()
     tablet.get_by_role("button", name="Ya, kirim").click()
     tablet.get_by_text("Tanda tangan Anda sudah tersimpan.").wait_for()
     assert wait_for_signatures(1) == 1
