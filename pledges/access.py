@@ -50,6 +50,8 @@ PENDING_HEADER = "X-Pending-Signatures"
 # revoked station's tablet still reports them (the count is noted before the
 # station is checked), though it can sign nothing.
 UNDELIVERABLE_HEADER = "X-Undeliverable-Signatures"
+# "1" when the tablet's storage is nearly full (or full), "0" when it has room.
+STORAGE_LOW_HEADER = "X-Storage-Low"
 
 
 def bind_station(request, response, station) -> None:
@@ -107,6 +109,7 @@ STATION_FIELDS = (
     "last_seen_at",
     "pending_signatures",
     "undeliverable_signatures",
+    "storage_low",
     "revoked_at",
 )
 STATION_EVENT_FIELDS = ("id", "status", "title", "allow_walk_ins", "frozen_pledge_sha256")
@@ -159,6 +162,7 @@ def station_required(view=None, *, page=False):
                 station,
                 _reported_count(request, PENDING_HEADER),
                 _reported_count(request, UNDELIVERABLE_HEADER),
+                {"1": True, "0": False}.get(request.headers.get(STORAGE_LOW_HEADER, "")),
             )
             check_station_usable(station)
         except PledgeError as error:

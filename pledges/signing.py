@@ -112,13 +112,17 @@ def authenticate_station(token: str) -> SigningStation:
 
 
 def note_station_contact(
-    station: SigningStation, pending: int | None = None, undeliverable: int | None = None
+    station: SigningStation,
+    pending: int | None = None,
+    undeliverable: int | None = None,
+    storage_low: bool | None = None,
 ) -> None:
     """Remember that the tablet was heard from and how many signatures it still holds.
 
     `pending` are waiting to be sent; `undeliverable` were refused for good
     (the station revoked, the event closed, the person signed elsewhere) and
-    stay on the tablet until staff act. Writes at most once per
+    stay on the tablet until staff act; `storage_low` when the tablet has room
+    for few more. Writes at most once per
     CONTACT_INTERVAL unless a count changed; a queryset update, so no audit
     entry for a heartbeat. Called before the station is checked: a revoked
     station's tablet is still heard.
@@ -130,6 +134,7 @@ def note_station_contact(
     for field, count in (
         ("pending_signatures", pending),
         ("undeliverable_signatures", undeliverable),
+        ("storage_low", storage_low),
     ):
         if count is not None and count != getattr(station, field):
             changes[field] = count

@@ -100,3 +100,15 @@ def test_key_from_another_station_for_another_person_is_still_a_conflict(kiosk, 
     assert response.json()["code"] == "idempotency_conflict"
     assert json.loads(response.content)["error"]
     assert SigningStation.objects.count() == 2
+
+
+def test_staff_see_a_tablet_whose_storage_is_nearly_full(client, staff, kiosk):
+    kiosk.get(STATUS_URL, HTTP_X_STORAGE_LOW="1")
+    kiosk.station.refresh_from_db()
+    assert kiosk.station.storage_low
+    client.force_login(staff)
+    html = client.get(stations_url(kiosk.station.event)).content.decode()
+    assert "Penyimpanan tablet hampir penuh" in html
+    kiosk.get(STATUS_URL, HTTP_X_STORAGE_LOW="0")
+    kiosk.station.refresh_from_db()
+    assert not kiosk.station.storage_low

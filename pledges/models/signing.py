@@ -34,6 +34,8 @@ class SigningStation(models.Model):
     undeliverable_signatures = models.PositiveIntegerField(
         _("tanda tangan tidak terkirim di tablet"), default=0
     )
+    # The tablet says it has room for fewer than about a hundred more signatures.
+    storage_low = models.BooleanField(_("penyimpanan tablet hampir penuh"), default=False)
     revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
 
     class Meta:

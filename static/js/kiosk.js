@@ -1,7 +1,8 @@
 /* The signing tablet: search → confirm → pledge and pad → send → thanks.
  *
- * A signature is written to localStorage before it is sent, and leaves it
- * only when the server has stored it, so a dropped network never loses one.
+ * A signature is written to IndexedDB before it is sent, and leaves it only
+ * when the server has answered for it, so a dropped network never loses one;
+ * when the tablet has no room left it refuses to take one and says so.
  * Each carries an idempotency key made here, so sending it again after a
  * lost answer cannot make a second signature.
  *
@@ -50,58 +51,142 @@
   }
   // An item is sendable when it is of this event and no refusal holds it.
   const sendable = (item) => item.event === EVENT && !item.undeliverable;
+
+  // The queue lives in IndexedDB (localStorage holds about 5 M characters,
+  // a few hundred signatures); a copy in memory answers the reads. Every
+  // write is awaited with strict durability before the tablet says it holds
+  // a signature, so a signature is either on the disk or refused out loud.
+  const DB_NAME = "netralitas";
+  const STORE = "queue";
+
+  function done(request) {
+    return new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  function openDatabase() {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () =>
+      request.result.createObjectStore(STORE, { keyPath: "idempotency_key" });
+    return done(request);
+  }
+
+  let database = null;
+
+  function write(change) {
+    return new Promise((resolve, reject) => {
+      const transaction = database.transaction(STORE, "readwrite", { durability: "strict" });
+      change(transaction.objectStore(STORE));
+      transaction.oncomplete = () => resolve();
+      transaction.onerror = () => reject(transaction.error);
+      transaction.onabort = () =>
+        reject(transaction.error || new DOMException("Penyimpanan gagal.", "AbortError"));
+    });
+  }
+
+  const byAge = (a, b) => (a.queued_at || 0) - (b.queued_at || 0);
+  let items = [];
+
   const queue = {
-    all: () => load(QUEUE_KEY, []),
-    save: (items) => localStorage.setItem(QUEUE_KEY, JSON.stringify(items)),
-    add(item) {
-      this.save(this.all().concat([item]));
+    all: () => items,
+    async open() {
+      database = await openDatabase();
+      items = (await done(database.transaction(STORE).objectStore(STORE).getAll())).sort(byAge);
     },
-    remove(key) {
-      this.save(this.all().filter((item) => item.idempotency_key !== key));
+    async add(item) {
+      await write((store) => store.put(item));
+      items = items.concat([item]);
     },
-    update(key, changes) {
-      this.save(
-        this.all().map((item) =>
-          item.idempotency_key === key ? Object.assign({}, item, changes) : item,
-        ),
-      );
+    async remove(key) {
+      await write((store) => store.delete(key));
+      items = items.filter((item) => item.idempotency_key !== key);
+    },
+    async update(key, changes) {
+      const item = Object.assign({}, items.find((each) => each.idempotency_key === key), changes);
+      await write((store) => store.put(item));
+      items = items.map((each) => (each.idempotency_key === key ? item : each));
     },
     pending() {
-      return this.all().filter(sendable);
+      return items.filter(sendable);
     },
     counts() {
-      const items = this.all();
       const pending = items.filter(sendable).length;
       return { pending, undeliverable: items.length - pending };
     },
     signatoryIds() {
       return new Set(
-        this.all()
-          .filter((item) => item.event === EVENT)
-          .map((item) => item.signatory_id),
+        items.filter((item) => item.event === EVENT).map((item) => item.signatory_id),
       );
     },
-    // On loading under a usable station: queues of earlier stations join the
-    // one queue, and what only a station's refusal held back is tried again.
-    adopt() {
-      let items = this.all();
-      Object.keys(localStorage)
-        .filter((key) => key.startsWith(OLD_QUEUE_PREFIX))
-        .forEach((key) => {
+    // On loading under a usable station: the localStorage queues of earlier
+    // versions move here (each key is removed only once its signatures are
+    // on the disk), and what only a station's refusal held back is tried again.
+    async adopt() {
+      const known = new Set(items.map((item) => item.idempotency_key));
+      for (const key of Object.keys(localStorage)) {
+        if (key !== QUEUE_KEY && !key.startsWith(OLD_QUEUE_PREFIX)) continue;
+        const old = load(key, [])
+          .filter((item) => item && item.idempotency_key && !known.has(item.idempotency_key))
           // Queued before items named their event: the server checks the person is of this one.
-          items = items.concat(load(key, []).map((item) => Object.assign({ event: EVENT }, item)));
-        });
-      items = items.map((item) =>
-        item.event === EVENT && item.undeliverable && STATION_CODES.includes(item.undeliverable.code)
-          ? Object.assign({}, item, { undeliverable: null })
-          : item,
-      );
-      this.save(items);
-      Object.keys(localStorage)
-        .filter((key) => key.startsWith(OLD_QUEUE_PREFIX))
-        .forEach((key) => localStorage.removeItem(key));
+          .map((item, index) => Object.assign({ event: EVENT, queued_at: index }, item));
+        try {
+          if (old.length) await write((store) => old.forEach((item) => store.put(item)));
+        } catch (error) {
+          storageFull = true; // left in localStorage, tried again on the next load
+          continue;
+        }
+        localStorage.removeItem(key);
+        items = items.concat(old).sort(byAge);
+        old.forEach((item) => known.add(item.idempotency_key));
+      }
+      for (const item of items) {
+        if (item.event === EVENT && item.undeliverable && STATION_CODES.includes(item.undeliverable.code)) {
+          await this.update(item.idempotency_key, { undeliverable: null });
+        }
+      }
     },
   };
+
+  // --- room on the tablet -------------------------------------------------------
+
+  // A signature as signature_pad records it on a 10-inch tablet (about 1,000
+  // points) takes some 40 KB in IndexedDB: the room is counted in those.
+  const SIGNATURE_BYTES = 40000;
+  const LOW_ROOM_SIGNATURES = 100;
+  let storageFull = false;
+  let storageLow = false;
+
+  async function checkRoom() {
+    if (!navigator.storage || !navigator.storage.estimate) return;
+    try {
+      const { usage, quota } = await navigator.storage.estimate();
+      const room = Math.floor((quota - usage) / SIGNATURE_BYTES);
+      storageLow = room < LOW_ROOM_SIGNATURES || usage / quota > 0.9;
+      if (room >= 1) storageFull = false; // a write that still fails says so again
+      showRoom(room);
+    } catch (error) {
+      /* no estimate: the refusal of a write still tells */
+    }
+  }
+
+  function showRoom(room) {
+    const status = document.getElementById("storage-status");
+    status.hidden = !storageLow && !storageFull;
+    status.textContent = storageFull
+      ? "Penyimpanan tablet penuh"
+      : "Penyimpanan tablet hampir penuh (sekitar " + Math.max(room, 0) + " tanda tangan lagi)";
+  }
+
+  function tellStorageFull() {
+    tell(
+      "Penyimpanan tablet penuh",
+      "Tablet ini tidak dapat menyimpan tanda tangan baru, jadi tanda tangan ini tidak diambil. " +
+        "Tanda tangan yang sudah tersimpan tetap aman. Mohon beri tahu petugas Bawaslu: " +
+        "sambungkan tablet ke jaringan agar antrean terkirim, atau pakai tablet lain.",
+    );
+  }
 
   // --- HTTP -------------------------------------------------------------------
 
@@ -119,6 +204,7 @@
       Accept: "application/json",
       "X-Pending-Signatures": String(counts.pending),
       "X-Undeliverable-Signatures": String(counts.undeliverable),
+      "X-Storage-Low": storageLow || storageFull ? "1" : "0",
     };
     if (options.body) {
       headers["Content-Type"] = "application/json";
@@ -247,6 +333,7 @@
 
   function choose(person) {
     if (stationEnded) return tellStationEnded();
+    if (storageFull) return tellStorageFull();
     current = person;
     fillPerson(person);
     show("confirm");
@@ -315,7 +402,13 @@
   async function refreshList() {
     try {
       const { status, body } = await api(config.signatoriesUrl);
-      if (status === 200) localStorage.setItem(LIST_KEY, JSON.stringify(body.signatories));
+      if (status === 200) {
+        try {
+          localStorage.setItem(LIST_KEY, JSON.stringify(body.signatories));
+        } catch (error) {
+          /* no room for the list: searching offline uses the one kept before */
+        }
+      }
       refuseIfStationEnded(status, body);
     } catch (error) {
       /* offline: keep the list we have */
@@ -498,9 +591,19 @@
       canvas_width: canvas.offsetWidth,
       canvas_height: canvas.offsetHeight,
       pledge_sha256: config.pledgeSha256,
+      queued_at: Date.now(),
     };
-    queue.add(item); // first on the tablet, then on the wire
+    try {
+      await queue.add(item); // first on the tablet, then on the wire
+    } catch (error) {
+      // Not on the disk, so not taken: said so, and nothing is sent.
+      submitButton.disabled = false;
+      storageFull = true;
+      showRoom(0);
+      return tellStorageFull();
+    }
     showQueueCount();
+    checkRoom();
     const outcome = await send(item, true);
     submitButton.disabled = false;
     if (outcome.undeliverable) {
@@ -546,8 +649,7 @@
       return { waiting: true };
     }
     if (result.status === 200) {
-      queue.remove(item.idempotency_key);
-      showQueueCount();
+      await forget(item);
       return { stored: true };
     }
     const code = result.body.code || "";
@@ -558,16 +660,30 @@
     if (stationRefused || (final && !signerHere)) {
       refuseIfStationEnded(result.status, result.body);
       const undeliverable = { code, message, status: result.status };
-      queue.update(item.idempotency_key, { undeliverable });
+      try {
+        await queue.update(item.idempotency_key, { undeliverable });
+      } catch (error) {
+        item.undeliverable = undeliverable; // in memory at least; the disk keeps the signature
+      }
       showQueueCount();
       return { undeliverable };
     }
     if (final) {
-      queue.remove(item.idempotency_key);
-      showQueueCount();
+      await forget(item);
       return { refused: true, message, fixable: result.status === 422 || result.status === 413 };
     }
     return { waiting: true };
+  }
+
+  // The server has answered for this signature: it leaves the tablet.
+  async function forget(item) {
+    try {
+      await queue.remove(item.idempotency_key);
+    } catch (error) {
+      /* still on the disk: sent again later, and the key makes that harmless */
+    }
+    showQueueCount();
+    checkRoom();
   }
 
   function scheduleFlush(delay) {
@@ -718,13 +834,33 @@
       });
   }
 
-  queue.adopt();
-  showQueueCount();
-  refreshList();
-  scheduleFlush(0);
-  setInterval(() => {
+  async function start() {
+    try {
+      await queue.open();
+      await queue.adopt();
+    } catch (error) {
+      // No IndexedDB here: nothing can be kept, so nothing is taken.
+      storageFull = true;
+      alertMessage(
+        "Tablet ini tidak dapat menyimpan tanda tangan (penyimpanan browser tidak tersedia). " +
+          "Hubungi petugas Bawaslu.",
+      );
+    }
+    if (navigator.storage && navigator.storage.persist) {
+      // Asks the browser never to clear the queue to make room for others.
+      navigator.storage.persist().catch(() => {});
+    }
+    await checkRoom();
+    showQueueCount();
     refreshList();
-    if (!flushing && queue.pending().length) scheduleFlush(0);
-  }, 30000);
+    scheduleFlush(0);
+    setInterval(() => {
+      refreshList();
+      checkRoom();
+      if (!flushing && queue.pending().length) scheduleFlush(0);
+    }, 30000);
+  }
+
   show("search");
+  start();
 })();

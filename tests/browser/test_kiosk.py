@@ -52,6 +52,22 @@ def wait_until(tablet, expression, timeout=10):
         time.sleep(0.2)
 
 
+# How many signatures the tablet's IndexedDB queue holds.
+QUEUED = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("netralitas");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const count = await new Promise((resolve) => {
+    const request = db.transaction("queue").objectStore("queue").count();
+    request.onsuccess = () => resolve(request.result);
+  });
+  db.close();
+  return count;
+}"""
+
+
 def draw(tablet, start=(0.1, 0.3), end=(0.6, 0.7), steps=24):
     pad = tablet.locator("#signature-pad")
     pad.scroll_into_view_if_needed()

@@ -9,12 +9,12 @@ from playwright.sync_api import expect
 from pledges.models import Signature
 from pledges.signing import revoke_station
 from tests.browser.test_kiosk import (
+    QUEUED,
     agree_to_pledge,
     bind,
     draw,
     tablet,
     wait_for_signatures,
-    wait_until,
 )
 from tests.conftest import make_signatory
 
@@ -83,7 +83,7 @@ def test_rebinding_the_tablet_delivers_the_undeliverable_signature_exactly_once(
     new = bind(tablet, live_server, open_event, label="Meja 2")
     assert wait_for_signatures(1) == 1
     tablet.locator("#undeliverable-status").wait_for(state="hidden")
-    wait_until(tablet, "JSON.parse(localStorage.getItem('netralitas.queue')).length === 0")
+    assert tablet.evaluate(QUEUED) == 0
     # A reload sends nothing again.
     tablet.reload()
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
