@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pledges', '0007_template_owner_unit'),
+        ("pledges", "0007_template_owner_unit"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signingstation',
-            name='storage_low',
-            field=models.BooleanField(default=False, verbose_name='penyimpanan tablet hampir penuh'),
+            model_name="signingstation",
+            name="storage_low",
+            field=models.BooleanField(
+                default=False, verbose_name="penyimpanan tablet hampir penuh"
+            ),
         ),
         migrations.AddField(
-            model_name='signingstation',
-            name='undeliverable_signatures',
-            field=models.PositiveIntegerField(default=0, verbose_name='tanda tangan tidak terkirim di tablet'),
+            model_name="signingstation",
+            name="undeliverable_signatures",
+            field=models.PositiveIntegerField(
+                default=0, verbose_name="tanda tangan tidak terkirim di tablet"
+            ),
         ),
     ]
