@@ -854,6 +854,8 @@
     showQueueCount();
     refreshList();
     scheduleFlush(0);
+    // The queue is open and the list asked for: what tests (and people) wait for.
+    root.dataset.ready = "true";
     setInterval(() => {
       refreshList();
       checkRoom();

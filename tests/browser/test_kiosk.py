@@ -36,6 +36,8 @@ def bind(tablet, live_server, event, label="Meja 1"):
     station, token = open_station(event, label)
     tablet.goto(f"{live_server.url}/meja/hubungkan/#{token}")
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    # The heading is in the page before kiosk.js has run and opened its queue.
+    tablet.locator("#kiosk[data-ready]").wait_for(state="attached")
     return station
 
 
@@ -294,6 +296,7 @@ def test_kiosk_page_loads_from_the_service_worker_cache_when_offline(
     tablet.context.set_offline(True)
     tablet.goto(f"{live_server.url}/meja/")
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    tablet.locator("#kiosk[data-ready]").wait_for(state="attached")
     tablet.locator("#search-input").fill("rudi")
     tablet.get_by_role("button", name="Rudiyanto").wait_for()
 

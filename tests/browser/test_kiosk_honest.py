@@ -87,6 +87,7 @@ def test_rebinding_the_tablet_delivers_the_undeliverable_signature_exactly_once(
     # A reload sends nothing again.
     tablet.reload()
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    tablet.locator("#kiosk[data-ready]").wait_for(state="attached")
     time.sleep(1.5)
     signature = Signature.objects.get()
     assert signature.signatory.full_name == "Rudiyanto"

@@ -67,6 +67,7 @@ def test_a_localstorage_queue_of_the_old_version_moves_over_and_arrives_once(
     tablet.evaluate("([key, items]) => localStorage.setItem(key, items)", [key, json.dumps(old)])
     tablet.reload()
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    tablet.locator("#kiosk[data-ready]").wait_for(state="attached")
     expect(tablet.locator("#queue-status")).to_have_text("2 tanda tangan menunggu dikirim")
     assert tablet.evaluate(QUEUED) == 2
     assert tablet.evaluate(f"localStorage.getItem('{key}')") is None
@@ -78,6 +79,7 @@ def test_a_localstorage_queue_of_the_old_version_moves_over_and_arrives_once(
     tablet.locator("#queue-status").wait_for(state="hidden")
     tablet.reload()
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    tablet.locator("#kiosk[data-ready]").wait_for(state="attached")
     time.sleep(1.5)
     assert Signature.objects.count() == 2
     assert {str(s.idempotency_key) for s in Signature.objects.all()} == {
