@@ -209,6 +209,7 @@ def test_walk_in_registers_and_can_sign(kiosk, open_event, staff):
             "position": "Lurah Bukir",
             "agency": "Kecamatan Gadingrejo",
             "category": "lurah",
+            "led_region": "35.75.01.1002",
         },
         content_type="application/json",
     )
@@ -233,7 +234,11 @@ def test_walk_in_registers_and_can_sign(kiosk, open_event, staff):
         ({"full_name": "", "position": "Camat", "category": "camat", "nip": ""}, "field_required"),
         ({"full_name": "A", "position": "Camat", "category": "x", "nip": ""}, "category_invalid"),
         ({"full_name": "A", "position": "Camat", "category": "camat", "nip": ""}, "nip_required"),
-        ({"full_name": "A", "position": "Camat", "category": "camat", "nip": "123"}, "nip_length"),
+        (
+            {"full_name": "A", "position": "Camat", "category": "camat", "nip": "123"}
+            | {"led_region": "35.75.01"},
+            "nip_length",
+        ),
         ({"full_name": "A" * 151, "position": "X", "category": "non_asn"}, "field_too_long"),
     ],
 )

@@ -6,7 +6,16 @@ from pledges.models import Event, SigningStation
 # Written out: the ORM took four times longer to build it than the database to
 # answer it (bench/kiosk_load.py). It loads the station and just the event
 # fields a kiosk call reads; any other is loaded if read.
-STATION_FIELDS = ("id", "event_id", "label", "last_seen_at", "pending_signatures", "revoked_at")
+STATION_FIELDS = (
+    "id",
+    "event_id",
+    "label",
+    "last_seen_at",
+    "pending_signatures",
+    "undeliverable_signatures",
+    "storage_low",
+    "revoked_at",
+)
 STATION_EVENT_FIELDS = ("id", "status", "title", "allow_walk_ins", "frozen_pledge_sha256")
 STATION_SQL = (
     "SELECT {}, {} FROM pledges_signingstation st"

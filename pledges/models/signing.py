@@ -29,6 +29,13 @@ class SigningStation(models.Model):
     pending_signatures = models.PositiveIntegerField(
         _("tanda tangan menunggu di tablet"), default=0
     )
+    # Held by the tablet but refused for good by this station (revoked, event
+    # closed, already signed): kept there for staff to decide, never dropped.
+    undeliverable_signatures = models.PositiveIntegerField(
+        _("tanda tangan tidak terkirim di tablet"), default=0
+    )
+    # The tablet says it has room for fewer than about a hundred more signatures.
+    storage_low = models.BooleanField(_("penyimpanan tablet hampir penuh"), default=False)
     revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
 
     class Meta:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from pledges.core.nip import normalize_nip, validate_nip
 from pledges.core.text import clean_text
 from pledges.errors import Code, PledgeError
-from pledges.models import Event, Signatory
+from pledges.models import Event, Region, Signatory
 from pledges.services import rulebook
 
 # What a person types about themself; stored in NFC, invisible characters refused.
@@ -59,6 +59,14 @@ def register_signatory(event: Event, **fields) -> Signatory:
     signatory = Signatory(event=event, **fields)
     _save_unique(signatory)
     return signatory
+
+
+def leadable_regions(event: Event):
+    """The kecamatan and desa/kelurahan of the event's kab/kota, in code order."""
+    return Region.objects.filter(
+        code__startswith=event.region_id + ".",
+        level__in=[Region.Level.DISTRICT, Region.Level.VILLAGE],
+    ).order_by("code")
 
 
 def check_led_region(event: Event, category: str, led_region) -> None:

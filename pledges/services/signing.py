@@ -7,6 +7,7 @@ one-to-one constraint makes a second station lose cleanly.
 """
 
 import hashlib
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from pledges.core.nip import ASCII_DIGITS, normalize_nip
 from pledges.core.text import spellings
 from pledges.db.signatures import NAME_SLOT, store_signature
 from pledges.errors import Code, PledgeError
-from pledges.models import Event, Signatory, Signature, SigningStation
+from pledges.models import Event, Region, Signatory, Signature, SigningStation
 from pledges.rendering.strokes import render_svg, validate_strokes
 from pledges.services import audit, tasks
 from pledges.services.signatories import (
@@ -114,23 +115,51 @@ def authenticate_station(token: str) -> SigningStation:
     return station
 
 
-def note_station_contact(station: SigningStation, pending: int | None = None) -> None:
+def note_station_contact(
+    station: SigningStation,
+    pending: int | None = None,
+    undeliverable: int | None = None,
+    storage_low: bool | None = None,
+) -> None:
     """Remember that the tablet was heard from and how many signatures it still holds.
 
-    Writes at most once per CONTACT_INTERVAL unless the pending count changed;
-    a queryset update, so no audit entry for a heartbeat.
+    `pending` are waiting to be sent; `undeliverable` were refused for good
+    (the station revoked, the event closed, the person signed elsewhere) and
+    stay on the tablet until staff act; `storage_low` when the tablet has room
+    for few more. Writes at most once per
+    CONTACT_INTERVAL unless a count changed; a queryset update, so no audit
+    entry for a heartbeat. Called before the station is checked: a revoked
+    station's tablet is still heard.
     """
     now = timezone.now()
     changes = {}
     if station.last_seen_at is None or now - station.last_seen_at >= CONTACT_INTERVAL:
         changes["last_seen_at"] = now
-    if pending is not None and pending != station.pending_signatures:
-        changes["pending_signatures"] = pending
-        changes["last_seen_at"] = now
+    for field, count in (
+        ("pending_signatures", pending),
+        ("undeliverable_signatures", undeliverable),
+        ("storage_low", storage_low),
+    ):
+        if count is not None and count != getattr(station, field):
+            changes[field] = count
+            changes["last_seen_at"] = now
     if changes:
         SigningStation.objects.filter(pk=station.pk).update(**changes)
         for field, value in changes.items():
             setattr(station, field, value)
+
+
+def hand_over_station(previous_id: int, station: SigningStation) -> None:
+    """A tablet bound to `previous_id` is now bound to `station`.
+
+    When both are of the same event the tablet brings its queued signatures
+    along and reports them to `station` from now on: the old station no
+    longer shows them, so staff never count them twice.
+    """
+    if previous_id != station.pk:
+        SigningStation.objects.filter(pk=previous_id, event_id=station.event_id).update(
+            pending_signatures=0, undeliverable_signatures=0
+        )
 
 
 def unsigned_signatories(station: SigningStation, query: str = "", limit: int | None = None):
@@ -169,13 +198,20 @@ def walk_in_max_lengths() -> dict[str, int]:
     }
 
 
+# A Kemendagri code as the tablet's list gives it, e.g. 35.75.01.1001.
+REGION_CODE = re.compile(r"[0-9]{2}(?:\.[0-9]{2,4}){1,3}")
+
+
 def register_walk_in(station: SigningStation, data: dict) -> Signatory:
     """Register a person who is not on the list, from the station's tablet.
 
-    `data` holds full_name, nip, position, agency and category as typed.
+    `data` holds full_name, nip, position, agency and category as typed, and
+    for a camat, lurah or kepala desa `led_region`: the code of the kecamatan
+    or desa/kelurahan of the event's kab/kota they lead, chosen from the list
+    the tablet shows, so that they count in the event's coverage.
     Raises PledgeError: "walk_in_not_allowed", "event_closed", "text_invalid",
-    "field_required", "field_too_long", "category_invalid", "nip_required", the
-    "nip_*" codes of `register_signatory`.
+    "field_required", "field_too_long", "category_invalid", "nip_required",
+    "region_unknown", the "nip_*" and "region_*" codes of `register_signatory`.
     """
     check_station_usable(station)
     if not station.event.allow_walk_ins:
@@ -210,8 +246,30 @@ def register_walk_in(station: SigningStation, data: dict) -> Signatory:
         station.event,
         category=category,
         registration=Signatory.Registration.WALK_IN,
+        led_region=_walk_in_led_region(category, data.get("led_region")),
         **fields,
     )
+
+
+def _walk_in_led_region(category: str, code) -> Region | None:
+    """The region a walk-in chose; whether it fits is `check_led_region`'s to say."""
+    level = Signatory.REGION_LEVEL_FOR_CATEGORY.get(category)
+    if code in (None, ""):
+        if level is None:
+            return None
+        kind = _("kecamatan") if level == Region.Level.DISTRICT else _("desa/kelurahan")
+        raise PledgeError(
+            _("Pilih %(kind)s yang Anda pimpin.") % {"kind": kind}, code=Code.FIELD_REQUIRED
+        )
+    region = None
+    if isinstance(code, str) and REGION_CODE.fullmatch(code):
+        region = Region.objects.filter(pk=code).first()
+    if region is None:
+        raise PledgeError(
+            _("Wilayah yang dipilih tidak dikenal. Pilih dari daftar di layar."),
+            code=Code.REGION_UNKNOWN,
+        )
+    return region
 
 
 @dataclass(frozen=True)
@@ -224,6 +282,9 @@ class SignatureSubmission:
     pledge_sha256: str
     client_ip: str | None = None
     user_agent: str = ""
+    # The station the tablet says the signature was drawn under, when it was
+    # queued under one that was revoked and is sent now under another.
+    taken_at_station: int | None = None
 
 
 def record_signature(station: SigningStation, submission: SignatureSubmission) -> Signature:
@@ -271,6 +332,8 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         "canvas": [submission.canvas_width, submission.canvas_height],
         "pledge_sha256": event.frozen_pledge_sha256,
     }
+    if submission.taken_at_station not in (None, station.pk):
+        changes["taken_at_station"] = submission.taken_at_station
     entry = audit.entry_values("sign", signature, event, changes, at=values["signed_at"])
     try:
         stored = store_signature(values, event.pk, entry)
@@ -291,7 +354,11 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
 
 
 def _earlier_result(station, submission) -> Signature:
-    """The signature this submission's key already stored, else the reason it is refused."""
+    """The signature this submission's key already stored, else the reason it is refused.
+
+    The same key and person from another station of the event is the same
+    submission, moved with its tablet to a new station: it gets the first result.
+    """
     signature = (
         Signature.objects.select_related("signatory")
         .filter(idempotency_key=submission.idempotency_key)
@@ -302,7 +369,10 @@ def _earlier_result(station, submission) -> Signature:
             _("Nama ini sudah menandatangani ikrar (mungkin di meja lain). Tidak perlu mengulang."),
             code=Code.ALREADY_SIGNED,
         )
-    if signature.station_id != station.pk or signature.signatory_id != submission.signatory_id:
+    # The key alone may come from another station of the same event: a
+    # signature taken on a tablet whose station was revoked, sent again once
+    # staff bound the tablet to a new one. The person names the event.
+    if signature.signatory_id != submission.signatory_id:
         raise PledgeError(
             _("Kunci pengiriman ini sudah dipakai untuk tanda tangan lain."),
             code=Code.IDEMPOTENCY_CONFLICT,

@@ -11,7 +11,7 @@ from pledges.core.text import clean_text
 from pledges.errors import PledgeError
 from pledges.models import Event, Region, Signatory
 from pledges.services import rulebook
-from pledges.services.signatories import MAX_NIP_TYPED, TEXT_FIELDS
+from pledges.services.signatories import MAX_NIP_TYPED, TEXT_FIELDS, leadable_regions
 from pledges.services.visibility import templates_usable_by
 
 
@@ -142,12 +142,8 @@ class SignatoryForm(TypedTextMixin, forms.ModelForm):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        regions = Region.objects.filter(
-            code__startswith=event.region_id + ".",
-            level__in=[Region.Level.DISTRICT, Region.Level.VILLAGE],
-        ).order_by("code")
         field = self.fields["led_region"]
-        field.queryset = regions
+        field.queryset = leadable_regions(event)
         field.label_from_instance = _region_option
         field.empty_label = _("— tidak ada —")
 

@@ -19,6 +19,7 @@ from pledges.services import audit
 from pledges.services.signing import (
     USER_AGENT_LENGTH,
     check_station_usable,
+    hand_over_station,
     note_station_contact,
 )
 from pledges.web.refusals import json_refusal
@@ -29,6 +30,12 @@ from pledges.web.refusals import json_refusal
 STATION_COOKIE = "netralitas_meja"
 STATION_COOKIE_SALT = "pledges.station"
 PENDING_HEADER = "X-Pending-Signatures"
+# Signatures the tablet holds that this station's answers refused for good. A
+# revoked station's tablet still reports them (the count is noted before the
+# station is checked), though it can sign nothing.
+UNDELIVERABLE_HEADER = "X-Undeliverable-Signatures"
+# "1" when the tablet's storage is nearly full (or full), "0" when it has room.
+STORAGE_LOW_HEADER = "X-Storage-Low"
 
 
 def bind_station(request, response, station) -> None:
@@ -38,7 +45,10 @@ def bind_station(request, response, station) -> None:
     audit entry names the station and the tablet's address and browser, and
     no user (whoever was logged in on it is logged out here).
     """
+    previous = bound_station_id(request)
     request.session.flush()
+    if previous is not None:
+        hand_over_station(previous, station)
     with audit.acting_as(None, station):
         audit.record(
             "bind",
@@ -100,7 +110,12 @@ def station_required(view=None, *, page=False):
                     ),
                     code=Code.NO_STATION,
                 )
-            note_station_contact(station, _reported_pending(request))
+            note_station_contact(
+                station,
+                _reported_count(request, PENDING_HEADER),
+                _reported_count(request, UNDELIVERABLE_HEADER),
+                {"1": True, "0": False}.get(request.headers.get(STORAGE_LOW_HEADER, "")),
+            )
             check_station_usable(station)
         except PledgeError as error:
             return station_refusal(request, error, page=page)
@@ -117,8 +132,8 @@ def station_rate_key(group, request) -> str:
     return f"station:{bound_station_id(request)}"
 
 
-def _reported_pending(request) -> int | None:
-    value = request.headers.get(PENDING_HEADER, "")
+def _reported_count(request, header) -> int | None:
+    value = request.headers.get(header, "")
     # ASCII only: "²" is a digit to str.isdigit() and no number to int().
     return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else None
 

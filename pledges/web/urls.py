@@ -107,6 +107,8 @@ kiosk_patterns = [
     path("sw.js", kiosk.service_worker, name="service_worker"),
     path("api/penanda-tangan/", kiosk.signatories, name="signatories"),
     path("api/daftar/", kiosk.walk_in, name="walk_in"),
+    path("api/wilayah/", kiosk.regions, name="regions"),
+    path("logo/", kiosk.logo, name="logo"),
     path("api/tanda-tangan/", kiosk.sign, name="sign"),
     path("api/status/", kiosk.status, name="status"),
     # The token comes in the POSTed body, never in the path (access logs keep paths).

@@ -1,8 +1,8 @@
 /* Service worker of the signing tablet, served from /meja/sw.js so that it
  * controls the kiosk pages. The kiosk page comes from the network when it
  * can (so a revoked station or a closed event shows at once) and from the
- * cache when the venue's network is down; static files come from the cache
- * and are refreshed behind it. API calls are never cached: signatures are
+ * cache when the venue's network is down; static files and the unit's logo
+ * come from the cache and are refreshed behind it. API calls are never cached: signatures are
  * queued by kiosk.js, not here.
  */
 "use strict";
@@ -64,7 +64,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname === new URL("./", self.location).pathname) {
     event.respondWith(shellFromNetwork(request));
-  } else if (url.pathname.startsWith("/static/")) {
+  } else if (url.pathname.startsWith("/static/") || url.pathname === new URL("logo/", self.location).pathname) {
     event.respondWith(staticFromCache(request));
   }
 });

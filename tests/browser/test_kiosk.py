@@ -17,6 +17,7 @@ pytestmark = [
 
 LANDSCAPE = {"width": 1280, "height": 800}
 PORTRAIT = {"width": 800, "height": 1280}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -35,6 +36,8 @@ def bind(tablet, live_server, event, label="Meja 1"):
     station, token = open_station(event, label)
     tablet.goto(f"{live_server.url}/meja/hubungkan/#{token}")
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    # The heading is in the page before kiosk.js has run and opened its queue.
+    tablet.locator("#kiosk[data-ready]").wait_for(state="attached")
     return station
 
 
@@ -49,6 +52,22 @@ def wait_until(tablet, expression, timeout=10):
     while not tablet.evaluate(expression):
         assert time.monotonic() < deadline, f"never true: {expression}"
         time.sleep(0.2)
+
+
+# How many signatures the tablet's IndexedDB queue holds.
+QUEUED = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("netralitas");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const count = await new Promise((resolve) => {
+    const request = db.transaction("queue").objectStore("queue").count();
+    request.onsuccess = () => resolve(request.result);
+  });
+  db.close();
+  return count;
+}"""
 
 
 def draw(tablet, start=(0.1, 0.3), end=(0.6, 0.7), steps=24):
@@ -67,14 +86,21 @@ def draw(tablet, start=(0.1, 0.3), end=(0.6, 0.7), steps=24):
     tablet.mouse.up()
 
 
+def agree_to_pledge(tablet):
+    """On the pledge's own screen: agree, and go on to the pad."""
+    tablet.locator("#agree").check()
+    tablet.get_by_role("button", name="Lanjut ke tanda tangan").click()
+    tablet.locator("#signature-pad").wait_for()
+
+
 def sign_as(tablet, name_query, name):
     tablet.locator("#search-input").fill(name_query)
     tablet.get_by_role("button", name=name).click()
     tablet.get_by_role("heading", name="Apakah ini Anda?").wait_for()
     tablet.get_by_role("button", name="Ya, ini saya").click()
+    agree_to_pledge(tablet)
     draw(tablet)
-    tablet.locator("#agree").check()
-    tablet.get_by_role("button", name="Lanjut").click()
+    tablet.get_by_role("button", name="Lanjut", exact=True).click()
     tablet.get_by_role("button", name="Ya, kirim").click()
     tablet.get_by_role("heading", name=f"Terima kasih, {name}").wait_for()
 
@@ -100,13 +126,19 @@ def test_official_finds_name_reads_pledge_signs_and_is_stored(tablet, live_serve
     expect(tablet.get_by_text("Menghindari konflik kepentingan.")).to_be_visible()
     assert tablet.locator(".kiosk-pledge ol li").count() == 4
 
-    # An empty pad is refused on the tablet itself.
+    # The pledge is agreed to on its own screen; the error goes once the signer acts.
+    tablet.get_by_role("button", name="Lanjut ke tanda tangan").click()
+    expect(tablet.get_by_text("Centang pernyataan")).to_be_visible()
     tablet.locator("#agree").check()
-    tablet.get_by_role("button", name="Lanjut").click()
-    expect(tablet.get_by_text("Tanda tangan masih kosong")).to_be_visible()
+    expect(tablet.get_by_text("Centang pernyataan")).to_be_hidden()
+    tablet.get_by_role("button", name="Lanjut ke tanda tangan").click()
 
+    # An empty pad is refused on the tablet itself, until the signer draws.
+    tablet.get_by_role("button", name="Lanjut", exact=True).click()
+    expect(tablet.get_by_text("Tanda tangan masih kosong")).to_be_visible()
     draw(tablet)
-    tablet.get_by_role("button", name="Lanjut").click()
+    expect(tablet.get_by_text("Tanda tangan masih kosong")).to_be_hidden()
+    tablet.get_by_role("button", name="Lanjut", exact=True).click()
     with tablet.expect_request("**/meja/api/tanda-tangan/") as sent:
         tablet.get_by_role("button", name="Ya, kirim").click()
     tablet.get_by_text("Tanda tangan Anda sudah tersimpan.").wait_for()
@@ -128,29 +160,95 @@ def test_official_finds_name_reads_pledge_signs_and_is_stored(tablet, live_serve
     tablet.get_by_text("Nama tidak ditemukan").wait_for()
 
 
+# The drawn ink's box inside the pad, in CSS pixels, read from the canvas itself.
+INK_BOX = """() => {
+  const canvas = document.getElementById("signature-pad");
+  const { width, height } = canvas;
+  const pixels = canvas.getContext("2d").getImageData(0, 0, width, height).data;
+  let [left, top, right, bottom] = [width, height, -1, -1];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (pixels[(y * width + x) * 4 + 3] > 0) {
+        left = Math.min(left, x); right = Math.max(right, x);
+        top = Math.min(top, y); bottom = Math.max(bottom, y);
+      }
+    }
+  }
+  const k = canvas.getBoundingClientRect().width / width;
+  return { x: left * k, y: top * k, width: (right - left) * k, height: (bottom - top) * k };
+}"""
+
+
+def ink_box(tablet):
+    """INK_BOX once the pad has been resized for the present viewport (a resize event later)."""
+    wait_until(
+        tablet,
+        "(() => { const c = document.getElementById('signature-pad');"
+        " return c.width === Math.round(c.offsetWidth * Math.max(devicePixelRatio, 1)); })()",
+    )
+    return tablet.evaluate(INK_BOX)
+
+
+def assert_same_box(box, expected, tolerance=0.03):
+    for key, reference in (
+        ("x", "width"),
+        ("y", "height"),
+        ("width", "width"),
+        ("height", "height"),
+    ):
+        assert abs(box[key] - expected[key]) <= tolerance * expected[reference], (box, expected)
+
+
 def test_turning_the_tablet_keeps_a_half_drawn_signature(tablet, live_server, open_event):
     make_signatory(open_event)
     bind(tablet, live_server, open_event)
     tablet.locator("#search-input").fill("Rudi")
     tablet.get_by_role("button", name="Rudiyanto").click()
     tablet.get_by_role("button", name="Ya, ini saya").click()
+    agree_to_pledge(tablet)
     draw(tablet, start=(0.1, 0.2), end=(0.9, 0.8))
-    wide = tablet.locator("#signature-pad").bounding_box()["width"]
+    drawn = ink_box(tablet)
+    assert drawn["width"] > 300
+    pad = tablet.locator("#signature-pad").bounding_box()
+
+    # Portrait and back: the pad keeps its size, the ink its size and place.
     tablet.set_viewport_size(PORTRAIT)
-    narrow = tablet.locator("#signature-pad").bounding_box()
-    assert narrow["width"] < wide
+    turned = tablet.locator("#signature-pad").bounding_box()
+    assert (turned["width"], turned["height"]) == (pad["width"], pad["height"])
+    assert_same_box(ink_box(tablet), drawn)
+    tablet.set_viewport_size(LANDSCAPE)
+    assert_same_box(ink_box(tablet), drawn)
+
+    tablet.set_viewport_size(PORTRAIT)
     draw(tablet, start=(0.2, 0.5), end=(0.5, 0.6), steps=10)
-    tablet.locator("#agree").check()
-    tablet.get_by_role("button", name="Lanjut").click()
+    tablet.get_by_role("button", name="Lanjut", exact=True).click()
     tablet.get_by_role("button", name="Ya, kirim").click()
     tablet.get_by_text("Tanda tangan Anda sudah tersimpan.").wait_for()
 
     assert wait_for_signatures(1) == 1
     strokes = Signature.objects.get().strokes
     assert len(strokes) == 2, "the stroke drawn before turning is kept"
-    # Scaled evenly into the narrower pad, not cut off at its edge.
-    assert max(point[0] for point in strokes[0]) <= narrow["width"]
-    assert max(point[0] for point in strokes[0]) > narrow["width"] * 0.7
+    xs = [point[0] for point in strokes[0]]
+    assert abs((max(xs) - min(xs)) - drawn["width"]) < 0.05 * drawn["width"]
+
+
+def test_turning_a_phone_twice_gives_back_the_signature_as_drawn(tablet, live_server, open_event):
+    make_signatory(open_event)
+    tablet.set_viewport_size(PHONE)
+    bind(tablet, live_server, open_event)
+    tablet.locator("#search-input").fill("Rudi")
+    tablet.get_by_role("button", name="Rudiyanto").click()
+    tablet.get_by_role("button", name="Ya, ini saya").click()
+    agree_to_pledge(tablet)
+    draw(tablet, start=(0.1, 0.2), end=(0.9, 0.8))
+    drawn = ink_box(tablet)
+    # On its side the phone's pad is another size: the ink is scaled evenly...
+    tablet.set_viewport_size({"width": PHONE["height"], "height": PHONE["width"]})
+    sideways = ink_box(tablet)
+    assert abs(sideways["width"] / sideways["height"] - drawn["width"] / drawn["height"]) < 0.1
+    # ...and upright again it is as it was drawn, not smaller.
+    tablet.set_viewport_size(PHONE)
+    assert_same_box(ink_box(tablet), drawn)
 
 
 def test_offline_signatures_wait_on_the_tablet_and_arrive_exactly_once(
@@ -198,6 +296,7 @@ def test_kiosk_page_loads_from_the_service_worker_cache_when_offline(
     tablet.context.set_offline(True)
     tablet.goto(f"{live_server.url}/meja/")
     tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    tablet.locator("#kiosk[data-ready]").wait_for(state="attached")
     tablet.locator("#search-input").fill("rudi")
     tablet.get_by_role("button", name="Rudiyanto").wait_for()
 

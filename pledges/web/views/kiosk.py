@@ -10,13 +10,14 @@ bodies). Whatever a body holds, the API answers JSON: a whole result or an
 Indonesian refusal with its code, never a server error.
 """
 
+import mimetypes
 import re
 import uuid
 from functools import cache, wraps
 
 import orjson
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -28,7 +29,8 @@ from django_ratelimit.decorators import ratelimit
 
 from pledges.core.nip import mask_nip
 from pledges.errors import Code, PledgeError
-from pledges.models import Event, Signatory
+from pledges.models import BawasluUnit, Event, Region, Signatory
+from pledges.services.signatories import leadable_regions
 from pledges.services.signing import (
     SignatureSubmission,
     authenticate_station,
@@ -140,7 +142,7 @@ def old_link(request, token):
 @station_required(page=True)
 def home(request, station):
     # API calls load only the few event fields they need; the page shows them all.
-    event = Event.objects.select_related("region").get(pk=station.event_id)
+    event = Event.objects.select_related("region", "unit").get(pk=station.event_id)
     return render(
         request,
         "pledges/kiosk/home.html",
@@ -148,6 +150,7 @@ def home(request, station):
             "station": station,
             "event": event,
             "pledge": event.frozen_pledge,
+            "unit": event.unit,
             "categories": Signatory.Category.choices,
             "max_length": walk_in_max_lengths(),
         },
@@ -176,6 +179,28 @@ def status(request, station):
     return JsonResponse({"station": station.label, "event": station.event.title})
 
 
+@require_GET
+@station_required
+def regions(request, station):
+    """The kecamatan of the event's kab/kota, each with its desa/kelurahan: walk-ins choose."""
+    districts = {}
+    villages = []
+    for region in (
+        leadable_regions(station.event).select_related(None).only("code", "name", "level")
+    ):
+        if region.level == Region.Level.DISTRICT:
+            districts[region.code] = {"code": region.code, "name": region.name, "villages": []}
+        else:
+            villages.append(region)
+    for village in villages:
+        district = districts.get(village.code.rsplit(".", 1)[0])
+        if district is not None:
+            district["villages"].append(
+                {"code": village.code, "name": village.name, "kelurahan": village.is_kelurahan}
+            )
+    return JsonResponse({"districts": list(districts.values())})
+
+
 @require_POST
 @ratelimit(key=station_rate_key, rate=rate_from_setting("KIOSK_SIGN_RATE"), block=True)
 @station_required
@@ -200,6 +225,25 @@ def sign(request, station, data):
             "signed_at": signature.signed_at.isoformat(),
         }
     )
+
+
+@require_GET
+@station_required
+def logo(request, station):
+    """The logo of the event's Bawaslu unit, shown atop the tablet (media is not served)."""
+    unit = BawasluUnit.objects.only("logo").get(events__pk=station.event_id)
+    if not unit.logo:
+        raise Http404
+    try:
+        handle = unit.logo.open("rb")
+    except OSError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(unit.logo.name)[0] or "application/octet-stream"
+    if not content_type.startswith("image/"):
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @cache
@@ -266,6 +310,7 @@ def _submission_from(request, data) -> SignatureSubmission:
     if type(signatory_id) is not int or not 1 <= signatory_id <= MAX_ID:
         raise PledgeError(_("Penanda tangan tidak dikenali."), code=Code.SIGNATORY_UNKNOWN)
     pledge_sha256 = data.get("pledge_sha256")
+    taken_at = data.get("taken_at_station")
     return SignatureSubmission(
         idempotency_key=key,
         signatory_id=signatory_id,
@@ -275,6 +320,7 @@ def _submission_from(request, data) -> SignatureSubmission:
         pledge_sha256=pledge_sha256 if isinstance(pledge_sha256, str) else "",
         client_ip=request.META.get("REMOTE_ADDR"),
         user_agent=request.headers.get("User-Agent", ""),
+        taken_at_station=taken_at if type(taken_at) is int and 1 <= taken_at <= MAX_ID else None,
     )
 
 
