@@ -290,7 +290,9 @@ def test_kiosk_page_loads_from_the_service_worker_cache_when_offline(
     tablet, live_server, open_event
 ):
     make_signatory(open_event)
-    bind(tablet, live_server, open_event)
+    station = bind(tablet, live_server, open_event)
+    # Offline, names are found in the list the tablet keeps: wait until it is kept.
+    wait_until(tablet, f"localStorage.getItem('netralitas.signatories.{station.pk}') !== null")
     wait_until(tablet, "navigator.serviceWorker.controller !== null")
     wait_until(tablet, "caches.match(location.href).then((hit) => !!hit)")
     tablet.context.set_offline(True)
