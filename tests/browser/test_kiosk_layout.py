@@ -1,6 +1,7 @@
 """Each kiosk screen fits a 10-inch tablet either way up, and a phone, without scrolling."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,12 @@ def test_tablet_shows_the_units_logo_and_the_event(tablet, live_server, open_eve
     unit.logo.save("logo.png", ContentFile(PNG), save=True)
     bind(tablet, live_server, open_event)
     logo = tablet.get_by_role("img", name="Logo Bawaslu Kota Pasuruan")
-    assert logo.evaluate("(image) => image.complete && image.naturalWidth") == 1
+    # The image arrives a moment after the page: wait for it, then check it drew.
+    deadline = time.monotonic() + 10
+    while not logo.evaluate("(image) => image.complete"):
+        assert time.monotonic() < deadline, "the logo never loaded"
+        time.sleep(0.1)
+    assert logo.evaluate("(image) => image.naturalWidth") == 1
     assert tablet.locator(".kiosk-event").inner_text() == open_event.title
     assert "Bawaslu Kota Pasuruan" in tablet.locator(".kiosk-unit").inner_text()
 
