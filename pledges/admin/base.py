@@ -1,5 +1,7 @@
 """What every admin page shares: the rulebook asked in the form, staff limited to their units."""
 
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
@@ -10,6 +12,15 @@ from pledges.models import (
     Event,
 )
 from pledges.services.visibility import events_visible_to, units_visible_to
+
+
+@contextmanager
+def refusal_as_form_error():
+    """A rulebook refusal raised inside a form's clean() becomes that form's error."""
+    try:
+        yield
+    except PledgeError as error:
+        raise forms.ValidationError(error.message, code=error.code) from None
 
 
 class RulebookAdmin(admin.ModelAdmin):
@@ -32,10 +43,8 @@ class RulebookAdmin(admin.ModelAdmin):
             def clean(self):
                 cleaned = super().clean()
                 if not self.errors:
-                    try:
+                    with refusal_as_form_error():
                         model_admin.check_form(request, obj, self)
-                    except PledgeError as error:
-                        raise forms.ValidationError(error.message, code=error.code) from None
                 return cleaned
 
         return CheckedForm
@@ -44,23 +53,20 @@ class RulebookAdmin(admin.ModelAdmin):
         self.message_user(request, error.message, messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
 
-    def changeform_view(self, request, *args, **kwargs):
+    def _refusals_as_messages(self, view, request, *args, **kwargs):
         try:
-            return super().changeform_view(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
         except PledgeError as error:
             return self._refused(request, error)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusals_as_messages(super().changeform_view, request, *args, **kwargs)
 
     def delete_view(self, request, *args, **kwargs):
-        try:
-            return super().delete_view(request, *args, **kwargs)
-        except PledgeError as error:
-            return self._refused(request, error)
+        return self._refusals_as_messages(super().delete_view, request, *args, **kwargs)
 
     def changelist_view(self, request, *args, **kwargs):
-        try:
-            return super().changelist_view(request, *args, **kwargs)
-        except PledgeError as error:
-            return self._refused(request, error)
+        return self._refusals_as_messages(super().changelist_view, request, *args, **kwargs)
 
 
 class UnitScopedAdmin(RulebookAdmin):

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from pledges.admin.base import UnitScopedAdmin
+from pledges.admin.base import UnitScopedAdmin, refusal_as_form_error
 from pledges.core.nip import normalize_nip
 from pledges.core.text import spellings
 from pledges.errors import PledgeError
@@ -34,10 +34,8 @@ class SignatoryForm(TypedTextMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and self.has_changed():
-            try:
+            with refusal_as_form_error():
                 rulebook.check_signatory_changeable(self.instance)
-            except PledgeError as error:
-                raise forms.ValidationError(error.message, code=error.code) from None
         return cleaned
 
     def domain_fields(self) -> dict:
@@ -49,15 +47,11 @@ class SignatoryFormSet(forms.BaseInlineFormSet):
         super().clean()
         for form in self.deleted_forms:
             if form.instance.pk:
-                try:
+                with refusal_as_form_error():
                     rulebook.check_signatory_changeable(form.instance)
-                except PledgeError as error:
-                    raise forms.ValidationError(error.message, code=error.code) from None
         if any(form.has_changed() for form in self.extra_forms):
-            try:
+            with refusal_as_form_error():
                 rulebook.check_can_register(self.instance)
-            except PledgeError as error:
-                raise forms.ValidationError(error.message, code=error.code) from None
 
 
 class SignatoryInline(admin.TabularInline):

@@ -89,8 +89,8 @@ class PledgeTemplateAdmin(RulebookAdmin):
         content = {field: form.cleaned_data[field] for field in PledgeTemplate.CONTENT_FIELDS}
         content["source"] = form.cleaned_data["source"]
         if not change:
-            unit = form.cleaned_data.get("unit") if request.user.is_superuser else None
-            unit = unit if request.user.is_superuser else request.user.unit
+            # A superuser chooses (empty: national); staff make their own unit's.
+            unit = form.cleaned_data.get("unit") if request.user.is_superuser else request.user.unit
             obj.pk = template_ops.create_template(
                 request.user, unit=unit, slug=form.cleaned_data["slug"], **content
             ).pk
