@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from pledges.web.views import (
     documents,
     kiosk,
+    person_records,
     public,
     staff,
     staff_reports,
@@ -67,6 +68,11 @@ staff_patterns = [
     path("kegiatan/<int:pk>/progres/langsung/", staff_reports.progress_live, name="progress_live"),
     path("kegiatan/<int:pk>/ekspor.<sheet:fmt>", staff_reports.export, name="export"),
     path("rekap/", staff_reports.national, name="national"),
+    # A person's record across events (the NIP is POSTed, never in a URL)
+    path("rekam-jejak/", person_records.search, name="person_search"),
+    path("rekam-jejak/buat/", person_records.make, name="person_record_make"),
+    path("rekam-jejak/<int:pk>/", person_records.record, name="person_record"),
+    path("rekam-jejak/<int:pk>/unduh/", person_records.download, name="person_record_download"),
     # Signing stations
     path("kegiatan/<int:pk>/meja/", stations.stations, name="stations"),
     path("kegiatan/<int:pk>/meja/buka/", stations.station_open, name="station_open"),
