@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pledges.core.nip import format_nip
 from pledges.errors import PledgeError
 from pledges.models import Document
 from pledges.services import audit, documents, person_records, tasks
@@ -36,7 +37,7 @@ def search(request):
         except PledgeError as error:
             form.add_error("nip", error.message)
         else:
-            context.update(nip=nip, rows=rows)
+            context.update(nip=nip, nip_shown=format_nip(nip), rows=rows)
     return render(request, "pledges/staff/person_record.html", context)
 
 
