@@ -1,5 +1,7 @@
 """A staff user finds a NIP's pledges and downloads the sealed rekam jejak, in a real browser."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -49,8 +51,7 @@ def test_staff_search_a_nip_and_download_its_record(staff_page, live_server, ope
     assert VALID_NIP not in staff_page.url
     with staff_page.expect_download() as download:
         staff_page.get_by_role("link", name="Unduh PDF").click()
-    path = download.value.path()
     document = Document.objects.get(kind=Document.Kind.REKAM_JEJAK)
-    assert open(path, "rb").read().startswith(b"%PDF")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     assert document.verification_code in download.value.suggested_filename
     assert serious_violations(staff_page) == []
