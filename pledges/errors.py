@@ -104,6 +104,7 @@ class Code(models.TextChoices):
     NOT_SIGNED = "not_signed", _("Belum menandatangani")
     NO_PLEDGES_FOR_NIP = "no_pledges_for_nip", _("Tidak ada ikrar untuk NIP ini")
     NO_ISSUING_UNIT = "no_issuing_unit", _("Akun tanpa unit penerbit")
+    PHOTO_TOO_LARGE = "photo_too_large", _("Foto terlalu besar")
     NO_READY_DOCUMENTS = "no_ready_documents", _("Belum ada PDF perorangan yang siap")
     PADES_NOT_CONFIGURED = "pades_not_configured", _("Sertifikat segel belum diatur")
     PADES_BAD_CERTIFICATE = "pades_bad_certificate", _("Sertifikat segel tidak sah")

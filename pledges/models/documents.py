@@ -24,6 +24,7 @@ class Document(models.Model):
         DEKLARASI = "deklarasi", _("Deklarasi bersama")
         DAFTAR_HADIR = "daftar_hadir", _("Daftar hadir")
         REKAM_JEJAK = "rekam_jejak", _("Rekam jejak ikrar")
+        LAPORAN = "laporan", _("Laporan kegiatan")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Sedang dibuat")

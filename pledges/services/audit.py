@@ -42,6 +42,7 @@ AUDITED_MODELS = (
     "Signature",
     "SigningStation",
     "Document",
+    "EventPhoto",
 )
 
 

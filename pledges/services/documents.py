@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -49,7 +50,8 @@ from pledges.rendering.facts import (
     daftar_hadir_facts,
     pakta_integritas_facts,
 )
-from pledges.services import audit, person_records
+from pledges.rendering.pictures import photo_data_uri
+from pledges.services import audit, person_records, reports
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +127,16 @@ def render_rekam_jejak(facts: dict, verification: Verification):
     return _render("pledges/pdf/rekam_jejak.html", {**facts, "issued": issued}, verification, stem)
 
 
+def render_laporan(facts: dict, verification: Verification):
+    """The laporan kegiatan of an event, as (filename, mimetype, bytes), with its photos."""
+    photos = []
+    for photo in facts["photos"]:
+        with default_storage.open(photo["name"], "rb") as handle:
+            photos.append({**photo, "uri": photo_data_uri(handle)})
+    stem = "laporan-kegiatan-" + slugify(facts["event"]["title"])[:60]
+    return _render("pledges/pdf/laporan.html", {**facts, "photos": photos}, verification, stem)
+
+
 class _Zone:
     """A time zone shaped like a region for the date helpers."""
 
@@ -138,6 +150,7 @@ RENDERERS = {
     Document.Kind.DEKLARASI: render_collective_deklarasi,
     Document.Kind.DAFTAR_HADIR: render_daftar_hadir,
     Document.Kind.REKAM_JEJAK: render_rekam_jejak,
+    Document.Kind.LAPORAN: render_laporan,
 }
 
 # Bumped whenever the PDF templates change what a document looks like.
@@ -156,6 +169,8 @@ def document_facts(event: Event, kind: str, signatory: Signatory | None = None) 
         return collective_deklarasi_facts(event)
     if kind == Document.Kind.DAFTAR_HADIR:
         return daftar_hadir_facts(event)
+    if kind == Document.Kind.LAPORAN:
+        return reports.laporan_facts(event)
     if kind == Document.Kind.REKAM_JEJAK:
         raise PledgeError(_("Rekam jejak dibuat dari NIP, bukan dari kegiatan."), Code.UNKNOWN_KIND)
     raise PledgeError(_("Jenis dokumen tidak dikenal."), code=Code.UNKNOWN_KIND)

@@ -5,6 +5,7 @@ from pledges.web.views import (
     kiosk,
     person_records,
     public,
+    reports,
     staff,
     staff_reports,
     staff_signatories,
@@ -73,6 +74,15 @@ staff_patterns = [
     path("rekam-jejak/buat/", person_records.make, name="person_record_make"),
     path("rekam-jejak/<int:pk>/", person_records.record, name="person_record"),
     path("rekam-jejak/<int:pk>/unduh/", person_records.download, name="person_record_download"),
+    # The report after the event
+    path("kegiatan/<int:pk>/laporan/", reports.laporan, name="laporan"),
+    path("kegiatan/<int:pk>/laporan/teks.txt", reports.laporan_text, name="laporan_text"),
+    path("kegiatan/<int:pk>/laporan/foto/<int:photo_pk>/", reports.photo, name="laporan_photo"),
+    path(
+        "kegiatan/<int:pk>/laporan/foto/<int:photo_pk>/hapus/",
+        reports.photo_delete,
+        name="laporan_photo_delete",
+    ),
     # Signing stations
     path("kegiatan/<int:pk>/meja/", stations.stations, name="stations"),
     path("kegiatan/<int:pk>/meja/buka/", stations.station_open, name="station_open"),
