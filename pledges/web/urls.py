@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from pledges.web.views import (
     documents,
     kiosk,
+    national,
     person_records,
     public,
     reports,
@@ -68,7 +69,8 @@ staff_patterns = [
     path("kegiatan/<int:pk>/progres/", staff_reports.progress, name="progress"),
     path("kegiatan/<int:pk>/progres/langsung/", staff_reports.progress_live, name="progress_live"),
     path("kegiatan/<int:pk>/ekspor.<sheet:fmt>", staff_reports.export, name="export"),
-    path("rekap/", staff_reports.national, name="national"),
+    path("rekap/", national.national_page, name="national"),
+    path("rekap/ekspor.<sheet:fmt>", national.national_export, name="national_export"),
     # A person's record across events (the NIP is POSTed, never in a URL)
     path("rekam-jejak/", person_records.search, name="person_search"),
     path("rekam-jejak/buat/", person_records.make, name="person_record_make"),
