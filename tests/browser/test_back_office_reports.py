@@ -68,3 +68,40 @@ def test_staff_write_the_laporan_with_a_photo_and_download_it(
         staff_page.get_by_role("link", name="Unduh PDF").first.click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     assert Document.objects.get(kind=Document.Kind.LAPORAN).status == Document.Status.READY
+
+
+def test_national_staff_read_the_chart_and_open_a_province(
+    browser, live_server, unit_ri, open_event, tmp_path
+):
+    from tests.conftest import make_staff
+
+    make_signature(
+        make_signatory(open_event, "Camat Gadingrejo", category="camat", led_region_id="35.75.01")
+    )
+    client = Client()
+    client.force_login(make_staff(unit_ri, "pusat"))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Rekap per provinsi").click()
+    bar = page.locator("svg.national-chart rect.chart-bar")
+    assert bar.count() == 1
+    # 1 of 2 kecamatan and none of 3 kelurahan: 20 %, drawn as a red bar.
+    assert "chart-low" in bar.get_attribute("class")
+    assert bar.bounding_box()["width"] > 50
+    assert page.locator("svg.national-chart").get_by_text("20 %", exact=True).is_visible()
+    assert serious_violations(page) == []
+    page.screenshot(path=str(tmp_path / "national.png"), full_page=True)
+    page.get_by_role("link", name="Jawa Timur").click()
+    page.get_by_role("heading", name="Rekap Jawa Timur").wait_for()
+    assert page.get_by_role("cell", name="Kota Pasuruan").is_visible()
+    context.close()

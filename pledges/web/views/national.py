@@ -91,7 +91,8 @@ def _chart(rows) -> dict:
         bars.append(
             {
                 "y": number * (bar_height + gap),
-                "width": round((width - label_width - 60) * value / 100, 1),
+                # A string: the template would write a float the Indonesian way, "22,5".
+                "width": f"{(width - label_width - 60) * value / 100:.1f}",
                 "text_y": number * (bar_height + gap) + bar_height - 5,
                 "label": row.name,
                 "value": "—" if row.coverage is None else f"{row.coverage} %",
