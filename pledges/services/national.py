@@ -18,7 +18,7 @@ from django.db.models.functions import Substr
 
 from pledges.models import Event, Region, Signatory
 
-DISTRICT_CODE, VILLAGE_CODE = 8, 13  # "35.75.01", "35.75.01.1001"
+DISTRICT_CODE = 8  # "35.75.01"; a desa/kelurahan is "35.75.01.1001"
 REGION_TOTALS_SECONDS = 3600
 
 
@@ -71,6 +71,13 @@ class Row:
     covered: set = field(default_factory=set)
     districts_total: int = 0
     villages_total: int = 0
+    districts_covered: int = 0
+    villages_covered: int = 0
+
+    def count_covered(self) -> None:
+        """Count the covered regions once (the page reads the counts many times)."""
+        self.districts_covered = sum(len(code) == DISTRICT_CODE for code in self.covered)
+        self.villages_covered = len(self.covered) - self.districts_covered
 
     @property
     def registered(self) -> int:
@@ -83,14 +90,6 @@ class Row:
     @property
     def percent(self) -> int | None:
         return round(100 * self.signed / self.registered) if self.registered else None
-
-    @property
-    def districts_covered(self) -> int:
-        return sum(len(code) == DISTRICT_CODE for code in self.covered)
-
-    @property
-    def villages_covered(self) -> int:
-        return sum(len(code) == VILLAGE_CODE for code in self.covered)
 
     @property
     def coverage(self) -> int | None:
@@ -164,6 +163,7 @@ def national_picture(
     for code, row in rows.items():
         row.name = names.get(code, code)
         row.districts_total, row.villages_total = totals.get(code, (0, 0))
+        row.count_covered()
     ordered = sorted(rows.values(), key=SORT_KEYS.get(sort, SORT_KEYS["nama"]), reverse=descending)
     return Picture(ordered, "regency" if province else "province", _total(ordered))
 
@@ -178,6 +178,7 @@ def _total(rows: list[Row]) -> Row:
         total.covered |= row.covered
         total.districts_total += row.districts_total
         total.villages_total += row.villages_total
+    total.count_covered()
     return total
 
 
