@@ -240,18 +240,21 @@ def fill() -> None:
     )
 
 
-def timed(client, url: str, runs: int = 5) -> tuple[float, int, int]:
+def timed(client, url: str, runs: int = 5) -> tuple[float, float, int, int]:
+    """Median wall and CPU milliseconds of this process (CPU: what a loaded machine can't inflate;
+    the database server's own time is in the wall figure only)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # warm-up
-    samples = []
+    samples, cpu = [], []
     for _ in range(runs):
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), response.status_code, len(queries)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+    return statistics.median(samples), statistics.median(cpu), response.status_code, len(queries)
 
 
 def measure() -> None:
@@ -270,19 +273,20 @@ def measure() -> None:
         ("progress", pasuruan, "staff:progress", [large.pk]),
         ("export CSV", pasuruan, "staff:export", [large.pk, "csv"]),
         ("export XLSX", pasuruan, "staff:export", [large.pk, "xlsx"]),
-        ("nationwide count by province", pusat, "staff:national", []),
+        ("national picture (Bawaslu RI, all provinces)", pusat, "staff:national", []),
     ]
-    print(f"{'page':40} {'ms':>8} {'queries':>8} status")
+    print(f"{'page':46} {'ms':>8} {'cpu ms':>8} {'queries':>8} status")
     for label, user, name, args in pages:
         try:
             url = reverse(name, args=args)
         except NoReverseMatch:
-            print(f"{label:40} {'(no such page)':>17}")
+            print(f"{label:46} {'(no such page)':>17}")
             continue
         client = Client()
         client.force_login(user)
-        median, status, queries = timed(client, url)
-        print(f"{label:40} {median:8.1f} {queries:8d} {status}")
+        median, cpu, status, queries = timed(client, url)
+        print(f"{label:46} {median:8.1f} {cpu:8.1f} {queries:8d} {status}")
+    print(f"(load average while measuring: {os.getloadavg()[0]:.1f})")
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from pledges.models import Event
 from pledges.services.events import close_event, open_event
-from pledges.services.stats import counts_by_province, event_counts
+from pledges.services.stats import event_counts
 from tests.conftest import make_event, make_signatory, make_signature
 
 
@@ -33,22 +33,6 @@ def open_event_with(unit, region, template, registered, signed):
     event = open_event(make_event(unit, region, template, title="Berjalan"))
     sign_some(event, registered, signed)
     return event
-
-
-def test_counts_by_province_adds_closed_and_running_events(
-    open_event, unit, other_unit, pasuruan, gorontalo, template
-):
-    sign_some(open_event, registered=4, signed=2)
-    close_event(open_event)
-    open_event_with(unit, pasuruan, template, registered=3, signed=3)
-    open_event_with(other_unit, gorontalo, template, registered=2, signed=0)
-
-    recap = counts_by_province(Event.objects.all())
-
-    assert recap == [
-        {"code": "35", "name": "Jawa Timur", "events": 2, "registered": 7, "signed": 5},
-        {"code": "75", "name": "Gorontalo", "events": 1, "registered": 2, "signed": 0},
-    ]
 
 
 def test_recap_page_counts_only_what_the_user_may_see(

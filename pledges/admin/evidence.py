@@ -95,12 +95,22 @@ class SigningStationAdmin(UnitScopedAdmin):
 class DocumentAdmin(EvidenceAdmin):
     unit_path = "event__unit"
     list_display = ["__str__", "kind", "status", "event", "verification_code", "created_at"]
+
+    def get_queryset(self, request):
+        # An event's documents by the event's unit; a person's record by its issuer.
+        queryset = super(UnitScopedAdmin, self).get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        units = units_visible_to(request.user).values("pk")
+        return queryset.filter(Q(event__unit__in=units) | Q(unit__in=units))
+
     list_filter = ["kind", "status", "pades_signed"]
     search_fields = ["verification_code", "sha256", "event__title", "signatory__full_name"]
     list_select_related = ["event", "signatory"]
     readonly_fields = [
         "event",
         "signatory",
+        "unit",
         "kind",
         "status",
         "file",

@@ -3,6 +3,7 @@ from .documents import Document, DocumentArchive
 from .events import Event, Signatory
 from .imports import ImportRun
 from .regions import Region
+from .reports import EventPhoto
 from .signing import Signature, SigningStation
 from .templates import PledgeTemplate
 from .units import BawasluUnit, User
@@ -13,6 +14,7 @@ __all__ = [
     "Document",
     "DocumentArchive",
     "Event",
+    "EventPhoto",
     "ImportRun",
     "PledgeTemplate",
     "Region",

@@ -19,6 +19,7 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Ekspor daftar")
         BIND = "bind", _("Hubungkan tablet")
         LOGIN = "login", _("Masuk")
+        LOOKUP = "lookup", _("Telusuri rekam jejak")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

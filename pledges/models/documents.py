@@ -2,8 +2,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from pledges.core.nip import mask_nip
 
 
 def new_verification_code() -> str:
@@ -20,18 +23,33 @@ class Document(models.Model):
         PAKTA_INTEGRITAS = "pakta_integritas", _("Pakta integritas perorangan")
         DEKLARASI = "deklarasi", _("Deklarasi bersama")
         DAFTAR_HADIR = "daftar_hadir", _("Daftar hadir")
+        REKAM_JEJAK = "rekam_jejak", _("Rekam jejak ikrar")
+        LAPORAN = "laporan", _("Laporan kegiatan")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Sedang dibuat")
         READY = "ready", _("Siap")
         FAILED = "failed", _("Gagal")
 
+    # Empty only for a person's record (rekam jejak), which spans events and
+    # is issued by `unit` about the person with `subject_nip`.
     event = models.ForeignKey(
         "pledges.Event",
         verbose_name=_("kegiatan"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="documents",
     )
+    unit = models.ForeignKey(
+        "pledges.BawasluUnit",
+        verbose_name=_("unit penerbit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="person_records",
+    )
+    subject_nip = models.CharField(_("NIP yang ditelusuri"), max_length=18, blank=True)
     signatory = models.ForeignKey(
         "pledges.Signatory",
         verbose_name=_("penanda tangan"),
@@ -73,8 +91,24 @@ class Document(models.Model):
         verbose_name_plural = _("dokumen")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["event", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="rekam_jejak", event__isnull=True, unit__isnull=False)
+                    & ~Q(subject_nip="")
+                )
+                | (~Q(kind="rekam_jejak") & Q(event__isnull=False, unit__isnull=True)),
+                name="document_of_an_event_or_a_person",
+                violation_error_message=_(
+                    "Dokumen kegiatan wajib memiliki kegiatan; rekam jejak wajib memiliki unit "
+                    "penerbit dan NIP."
+                ),
+            ),
+        ]
 
     def __str__(self):
+        if self.kind == self.Kind.REKAM_JEJAK:
+            return f"{self.get_kind_display()} — {mask_nip(self.subject_nip)}"
         return f"{self.get_kind_display()} — {self.signatory or self.event}"
 
     # Not get_absolute_url: the admin's "view on site" would then hand any

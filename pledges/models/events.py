@@ -63,6 +63,9 @@ class Event(models.Model):
     # closes; national recaps then add up events instead of millions of rows.
     final_registered = models.PositiveIntegerField(_("jumlah terdaftar"), null=True, blank=True)
     final_signed = models.PositiveIntegerField(_("jumlah bertanda tangan"), null=True, blank=True)
+    # Taken with the final counts: registered and signed per category, and the
+    # regions whose leader signed; the national picture reads these, not rows.
+    final_summary = models.JSONField(_("ringkasan akhir"), null=True, blank=True, editable=False)
     personal_data_purged_at = models.DateTimeField(
         _("data pribadi dihapus pada"), null=True, blank=True, editable=False
     )
@@ -106,6 +109,7 @@ class Event(models.Model):
         "closed_at",
         "final_registered",
         "final_signed",
+        "final_summary",
     )
 
     def save(self, *args, **kwargs):

@@ -36,7 +36,7 @@ def event_facts(event: Event) -> dict:
         )
     unit, region = event.unit, event.region
     return {
-        "kop": {"unit": unit.name, "address": unit.address, "logo": _logo_data_uri(unit)},
+        "kop": kop_facts(unit),
         "event": {
             "title": event.title,
             "kind": event.get_kind_display(),
@@ -118,6 +118,11 @@ def daftar_hadir_facts(event: Event) -> dict:
     if not total:
         raise PledgeError(_("Belum ada peserta yang terdaftar."), code=Code.NO_SIGNATORIES)
     return {**facts, "groups": groups, "total": total, "present": present}
+
+
+def kop_facts(unit) -> dict:
+    """The letterhead of `unit`: every document of an event carries the unit that runs it."""
+    return {"unit": unit.name, "address": unit.address, "logo": _logo_data_uri(unit)}
 
 
 def _has_signature(signatory: Signatory) -> bool:

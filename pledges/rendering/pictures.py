@@ -1,6 +1,7 @@
 """Pictures as data URIs: signatures for HTML pages (admin, staff) and PDFs, logos for PDFs."""
 
 import base64
+import io
 import re
 
 from django.utils.html import format_html
@@ -40,3 +41,18 @@ def svg_picture(svg: str, height: int = 60):
         svg_data_uri(svg),
         height,
     )
+
+
+def photo_data_uri(handle, longest_side: int = 1200) -> str:
+    """A photo made small enough to print sharply at a few centimetres, as a JPEG data URI.
+
+    The stored file is never changed; only the copy drawn into a PDF is smaller.
+    """
+    from PIL import Image, ImageOps
+
+    with Image.open(handle) as picture:
+        picture = ImageOps.exif_transpose(picture).convert("RGB")
+        picture.thumbnail((longest_side, longest_side))
+        out = io.BytesIO()
+        picture.save(out, "JPEG", quality=82, optimize=True)
+    return data_uri("image/jpeg", out.getvalue())

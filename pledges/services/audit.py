@@ -23,6 +23,8 @@ _station: ContextVar = ContextVar("audit_station", default=None)
 # Fields too large or too noisy to copy into every audit entry.
 # last_login: a login is recorded as a "login" entry of its own, by its user.
 SKIPPED_FIELDS = {
+    # A person's record is named by a masked NIP in its label, never the full one.
+    "subject_nip",
     "strokes",
     "svg",
     "frozen_pledge",
@@ -40,6 +42,7 @@ AUDITED_MODELS = (
     "Signature",
     "SigningStation",
     "Document",
+    "EventPhoto",
 )
 
 

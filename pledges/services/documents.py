@@ -29,16 +29,19 @@ import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from pledges.core.dates import clock_time, long_date
 from pledges.errors import Code, PledgeError
 from pledges.models import Document, Event, Signatory
 from pledges.rendering import sealing
@@ -47,7 +50,8 @@ from pledges.rendering.facts import (
     daftar_hadir_facts,
     pakta_integritas_facts,
 )
-from pledges.services import audit
+from pledges.rendering.pictures import photo_data_uri
+from pledges.services import audit, person_records, reports
 
 logger = logging.getLogger(__name__)
 
@@ -113,10 +117,40 @@ def render_daftar_hadir(facts: dict, verification: Verification):
     return _render("pledges/pdf/daftar_hadir.html", facts, verification, stem)
 
 
+def render_rekam_jejak(facts: dict, verification: Verification):
+    """A person's record of pledges, as (filename, mimetype, bytes); dated when drawn."""
+    zone = _Zone(*facts["zone"])
+    now = timezone.now()
+    issued = f"{long_date(now, zone)}, {clock_time(now, zone)}"
+    # The file's name (kept in storage paths and audit entries) carries no NIP.
+    stem = "rekam-jejak-ikrar"
+    return _render("pledges/pdf/rekam_jejak.html", {**facts, "issued": issued}, verification, stem)
+
+
+def render_laporan(facts: dict, verification: Verification):
+    """The laporan kegiatan of an event, as (filename, mimetype, bytes), with its photos."""
+    photos = []
+    for photo in facts["photos"]:
+        with default_storage.open(photo["name"], "rb") as handle:
+            photos.append({**photo, "uri": photo_data_uri(handle)})
+    stem = "laporan-kegiatan-" + slugify(facts["event"]["title"])[:60]
+    return _render("pledges/pdf/laporan.html", {**facts, "photos": photos}, verification, stem)
+
+
+class _Zone:
+    """A time zone shaped like a region for the date helpers."""
+
+    def __init__(self, name: str, abbreviation: str):
+        self.time_zone = ZoneInfo(name)
+        self.time_zone_abbreviation = abbreviation
+
+
 RENDERERS = {
     Document.Kind.PAKTA_INTEGRITAS: render_pakta_integritas,
     Document.Kind.DEKLARASI: render_collective_deklarasi,
     Document.Kind.DAFTAR_HADIR: render_daftar_hadir,
+    Document.Kind.REKAM_JEJAK: render_rekam_jejak,
+    Document.Kind.LAPORAN: render_laporan,
 }
 
 # Bumped whenever the PDF templates change what a document looks like.
@@ -135,6 +169,10 @@ def document_facts(event: Event, kind: str, signatory: Signatory | None = None) 
         return collective_deklarasi_facts(event)
     if kind == Document.Kind.DAFTAR_HADIR:
         return daftar_hadir_facts(event)
+    if kind == Document.Kind.LAPORAN:
+        return reports.laporan_facts(event)
+    if kind == Document.Kind.REKAM_JEJAK:
+        raise PledgeError(_("Rekam jejak dibuat dari NIP, bukan dari kegiatan."), Code.UNKNOWN_KIND)
     raise PledgeError(_("Jenis dokumen tidak dikenal."), code=Code.UNKNOWN_KIND)
 
 
@@ -171,6 +209,51 @@ def prepare_document(
     return document, True
 
 
+def prepare_record_document(unit, nip: str) -> tuple[Document, bool]:
+    """The rekam jejak of `nip` issued by `unit` as its pledges are now, and whether to build it.
+
+    Like `prepare_document`: a ready or recently started record showing the
+    same pledges is reused, so asking twice makes one PDF.
+    """
+    current = fingerprint(person_records.record_facts(unit, nip))
+    existing = (
+        Document.objects.filter(
+            kind=Document.Kind.REKAM_JEJAK, unit=unit, subject_nip=nip, source_fingerprint=current
+        )
+        .exclude(status=Document.Status.FAILED)
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is not None and (
+        existing.status == Document.Status.READY or is_in_progress(existing)
+    ):
+        return existing, False
+    document = Document.objects.create(
+        kind=Document.Kind.REKAM_JEJAK, unit=unit, subject_nip=nip, source_fingerprint=current
+    )
+    return document, True
+
+
+def _facts_of(document: Document) -> dict:
+    if document.kind == Document.Kind.REKAM_JEJAK:
+        return person_records.record_facts(document.unit, document.subject_nip)
+    return document_facts(document.event, document.kind, document.signatory)
+
+
+def _seal_reason(document: Document) -> tuple[str, str]:
+    """The seal's reason and location: the issuing unit, the kind, where."""
+    unit = document.unit if document.event is None else document.event.unit
+    if document.event is not None:
+        place = document.event.region.name
+    else:
+        place = unit.region.name if unit.region else "Jakarta"
+    reason = _("Segel %(unit)s atas %(kind)s") % {
+        "unit": unit.name,
+        "kind": document.get_kind_display().lower(),
+    }
+    return reason, place
+
+
 def is_in_progress(document: Document) -> bool:
     """Pending and recent enough that a worker may still be building it."""
     return (
@@ -198,16 +281,11 @@ def build_document(document: Document) -> Document:
     """
     if document.status != Document.Status.PENDING:
         return document
-    event = document.event
     try:
-        facts = document_facts(event, document.kind, document.signatory)
+        facts = _facts_of(document)
         filename, _mimetype, pdf = RENDERERS[document.kind](facts, Verification.of(document))
-        sealed = sealing.seal_pdf(
-            pdf,
-            reason=_("Segel %(unit)s atas %(kind)s")
-            % {"unit": event.unit.name, "kind": document.get_kind_display().lower()},
-            location=event.region.name,
-        )
+        reason, location = _seal_reason(document)
+        sealed = sealing.seal_pdf(pdf, reason=reason, location=location)
         # Validated once, here: the public page shows this record and never
         # reads the file again, whatever its size.
         seal = sealing.check_seal(sealed)

@@ -9,6 +9,7 @@ from pledges.errors import Code, PledgeError
 from pledges.models import Event
 from pledges.models.templates import pledge_text, sha256_hex
 from pledges.services import audit, rulebook
+from pledges.services.national import summarize_events
 from pledges.services.stats import live_counts
 
 
@@ -49,6 +50,7 @@ def close_event(event: Event) -> Event:
     event.closed_at = timezone.now()
     # Taken under the event's row lock, after which nothing can be added.
     event.final_registered, event.final_signed = live_counts([event.pk])[event.pk]
+    event.final_summary = summarize_events([event.pk])[event.pk]
     event.save()
     audit.record("close", event)
     return event

@@ -5,13 +5,11 @@ Closed events carry the counts taken when they closed (`final_registered`,
 so a recap costs in proportion to the events that are still changing.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Q
 
-from pledges.models import Event, Region, Signatory, Signature
+from pledges.models import Event, Signatory, Signature
 
 
 def live_counts(event_ids) -> dict[int, tuple[int, int]]:
@@ -39,37 +37,6 @@ def event_counts(events) -> dict[int, tuple[int, int]]:
     }
     counts.update(live_counts(event.pk for event in events if event.pk not in counts))
     return counts
-
-
-def counts_by_province(events: QuerySet[Event]) -> list[dict]:
-    """Per province of the events' regions: events, registered, signed; sorted by province code."""
-    totals = defaultdict(lambda: {"events": 0, "registered": 0, "signed": 0})
-    closed = (
-        events.filter(status=Event.Status.CLOSED, final_registered__isnull=False)
-        .values(province=Substr("region_id", 1, 2))
-        .annotate(
-            n=Count("id"),
-            registered=Sum("final_registered"),
-            signed=Sum("final_signed"),
-        )
-        .order_by()
-    )
-    for row in closed:
-        total = totals[row["province"]]
-        total["events"] += row["n"]
-        total["registered"] += row["registered"] or 0
-        total["signed"] += row["signed"] or 0
-    changing = events.exclude(status=Event.Status.CLOSED, final_registered__isnull=False)
-    changing_regions = dict(changing.values_list("pk", "region_id"))
-    for event_id, (registered, signed) in live_counts(changing_regions).items():
-        total = totals[changing_regions[event_id][:2]]
-        total["events"] += 1
-        total["registered"] += registered
-        total["signed"] += signed
-    names = dict(Region.objects.filter(code__in=totals).values_list("code", "name"))
-    return [
-        {"code": code, "name": names.get(code, code), **totals[code]} for code in sorted(totals)
-    ]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
 from pledges.models import Document, DocumentArchive, Event, ImportRun, Signatory
-from pledges.services import archives, documents, imports
+from pledges.services import archives, documents, imports, person_records
 
 # After a signature, one "build the missing pakta integritas" run per event
 # per window, however many tablets sign in it. The run is deferred past the
@@ -29,9 +29,9 @@ SIGNATURE_BATCH_SLACK = timedelta(seconds=1)
 @task()
 def build_document_task(document_id: int) -> str:
     """Render, seal and store one pending document; returns its status."""
-    document = Document.objects.select_related("event__unit", "event__region", "signatory").get(
-        pk=document_id
-    )
+    document = Document.objects.select_related(
+        "event__unit", "event__region", "signatory", "unit__region"
+    ).get(pk=document_id)
     return documents.build_document(document).status
 
 
@@ -87,6 +87,17 @@ def enqueue_document(
     if needs_building:
         build_document_task.enqueue(document.pk)
         document.refresh_from_db()  # built already if the backend runs tasks at once
+    return document
+
+
+def enqueue_record(user, nip: str) -> Document:
+    """Queue the rekam jejak PDF of `nip` in the name of `user`'s unit (or return the one made)."""
+    document, needs_building = documents.prepare_record_document(
+        person_records.issuing_unit(user), person_records.clean_nip(nip)
+    )
+    if needs_building:
+        build_document_task.enqueue(document.pk)
+        document.refresh_from_db()
     return document
 
 

@@ -3,7 +3,10 @@ from django.urls import include, path, register_converter
 from pledges.web.views import (
     documents,
     kiosk,
+    national,
+    person_records,
     public,
+    reports,
     staff,
     staff_reports,
     staff_signatories,
@@ -66,7 +69,22 @@ staff_patterns = [
     path("kegiatan/<int:pk>/progres/", staff_reports.progress, name="progress"),
     path("kegiatan/<int:pk>/progres/langsung/", staff_reports.progress_live, name="progress_live"),
     path("kegiatan/<int:pk>/ekspor.<sheet:fmt>", staff_reports.export, name="export"),
-    path("rekap/", staff_reports.national, name="national"),
+    path("rekap/", national.national_page, name="national"),
+    path("rekap/ekspor.<sheet:fmt>", national.national_export, name="national_export"),
+    # A person's record across events (the NIP is POSTed, never in a URL)
+    path("rekam-jejak/", person_records.search, name="person_search"),
+    path("rekam-jejak/buat/", person_records.make, name="person_record_make"),
+    path("rekam-jejak/<int:pk>/", person_records.record, name="person_record"),
+    path("rekam-jejak/<int:pk>/unduh/", person_records.download, name="person_record_download"),
+    # The report after the event
+    path("kegiatan/<int:pk>/laporan/", reports.laporan, name="laporan"),
+    path("kegiatan/<int:pk>/laporan/teks.txt", reports.laporan_text, name="laporan_text"),
+    path("kegiatan/<int:pk>/laporan/foto/<int:photo_pk>/", reports.photo, name="laporan_photo"),
+    path(
+        "kegiatan/<int:pk>/laporan/foto/<int:photo_pk>/hapus/",
+        reports.photo_delete,
+        name="laporan_photo_delete",
+    ),
     # Signing stations
     path("kegiatan/<int:pk>/meja/", stations.stations, name="stations"),
     path("kegiatan/<int:pk>/meja/buka/", stations.station_open, name="station_open"),

@@ -17,7 +17,7 @@ from pledges.models import Document
 from pledges.services import archives, audit, documents, tasks
 from pledges.web.access import get_event_for
 
-COLLECTIVE_KINDS = (Document.Kind.DEKLARASI, Document.Kind.DAFTAR_HADIR)
+COLLECTIVE_KINDS = (Document.Kind.DEKLARASI, Document.Kind.DAFTAR_HADIR, Document.Kind.LAPORAN)
 
 
 @login_required

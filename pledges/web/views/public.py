@@ -1,6 +1,7 @@
 """Public pages: anyone holding a PDF can check it here, without an account."""
 
 import hashlib
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -40,7 +41,7 @@ class CheckPdfForm(forms.Form):
 def verify(request, code):
     document = (
         Document.objects.filter(verification_code=code.upper(), status=Document.Status.READY)
-        .select_related("event__unit", "event__region")
+        .select_related("event__unit", "event__region", "unit__region")
         .first()
     )
     if document is None:
@@ -52,6 +53,8 @@ def verify(request, code):
         for chunk in form.cleaned_data["pdf"].chunks():
             digest.update(chunk)
         matches = digest.hexdigest() == document.sha256
+    if document.kind == Document.Kind.REKAM_JEJAK:
+        return _verify_record(request, document, form, matches)
     return render(
         request,
         "pledges/public/verify.html",
@@ -95,6 +98,30 @@ def _signers(document: Document, page_number) -> Page | None:
         for person in page.object_list
     ]
     return page
+
+
+def _verify_record(request, document: Document, form, matches):
+    """A person's record spans events: it names its issuer and a masked NIP, not an event."""
+    unit = document.unit
+    region = unit.region
+    return render(
+        request,
+        "pledges/public/verify_record.html",
+        {
+            "document": document,
+            "unit": unit,
+            "nip": mask_nip(document.subject_nip),
+            "made_when": _when(document.created_at, region) if region else _wib(document),
+            "seal": _seal_status(document),
+            "form": form,
+            "matches": matches,
+        },
+    )
+
+
+def _wib(document: Document) -> str:
+    local = document.created_at.astimezone(ZoneInfo("Asia/Jakarta"))
+    return f"{local:%d-%m-%Y, %H.%M} WIB"
 
 
 def _when(moment, region) -> str:

@@ -1,4 +1,4 @@
-"""Staff reports: an event's coverage, live progress and export; the recap by province."""
+"""Staff reports: an event's coverage, live progress and export."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -6,8 +6,7 @@ from django.shortcuts import render
 from pledges.services import audit
 from pledges.services.coverage import event_coverage
 from pledges.services.exports import export_signatories
-from pledges.services.stats import category_counts, counts_by_province, latest_signatures
-from pledges.services.visibility import events_visible_to
+from pledges.services.stats import category_counts, latest_signatures
 from pledges.web.access import get_event_for
 from pledges.web.views.files import attachment
 
@@ -59,13 +58,3 @@ def export(request, pk, fmt):
     # The file carries every full NIP: who took it, and when, is on record.
     audit.record("export", event, format=fmt, file=filename, bytes=len(content))
     return attachment(filename, mimetype, content)
-
-
-@login_required
-def national(request):
-    """Registered and signed officials per province, over every event the user may see."""
-    provinces = counts_by_province(events_visible_to(request.user))
-    totals = {key: sum(row[key] for row in provinces) for key in ("events", "registered", "signed")}
-    return render(
-        request, "pledges/staff/national.html", {"provinces": provinces, "totals": totals}
-    )
