@@ -60,10 +60,16 @@ STALE_PENDING = timedelta(minutes=30)
 class Verification:
     code: str
     url: str
+    # Whether the seal will carry a TSA's timestamp; if not, the PDF says so.
+    timestamped: bool = False
 
     @classmethod
     def of(cls, document: Document) -> "Verification":
-        return cls(document.verification_code, settings.SITE_URL + document.verification_path())
+        return cls(
+            document.verification_code,
+            settings.SITE_URL + document.verification_path(),
+            timestamped=sealing.timestamps_configured(),
+        )
 
     @property
     def qr_svg(self) -> str:
@@ -250,6 +256,10 @@ def _store(document: Document, filename: str, pdf: bytes, seal: sealing.SealChec
         document.pades_signed = True
         document.seal_valid = seal.valid
         document.seal_signer = seal.signer
+        document.seal_signed_at = seal.signed_at
+        document.seal_timestamp_at = seal.timestamped_at
+        document.seal_timestamp_authority = seal.timestamp_authority
+        document.seal_level = seal.level
         document.status = Document.Status.READY
         document.error = ""
         try:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from pledges.core.certificate_names import name_fields
 from pledges.core.dates import clock_time, long_date
 from pledges.core.nip import mask_nip
 from pledges.errors import PledgeError
@@ -102,19 +103,37 @@ def _when(moment, region) -> str:
     return f"{long_date(moment, region)}, {clock_time(moment, region)}"
 
 
+def _to_the_second(moment, region) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(region.time_zone)
+    return f"{long_date(moment, region)}, {local:%H.%M.%S} {region.time_zone_abbreviation}"
+
+
 def _seal_status(document: Document) -> dict:
     """The seal as checked when the PDF was stored: the file is never opened here.
 
     A document stored before that check was recorded has no result
-    (`checked` False): the page says so rather than guess.
+    (`checked` False): the page says so rather than guess. Whether the
+    certificate was a development one is read from the recorded signer, so a
+    document keeps its own answer when the server's certificate changes.
     """
     try:
         certificate = sealing.current_certificate()
     except PledgeError:
         certificate = None
+    region = document.event.region
+    if document.seal_signer:
+        development = sealing.DEV_CERT_MARK in document.seal_signer
+    else:
+        development = bool(certificate and certificate.is_development)
     return {
         "checked": document.seal_valid is not None,
         "valid": bool(document.seal_valid),
-        "signer": document.seal_signer,
-        "certificate": certificate,
+        "signer": name_fields(document.seal_signer),
+        "signed_at": _to_the_second(document.seal_signed_at, region),
+        "timestamp_at": _to_the_second(document.seal_timestamp_at, region),
+        "timestamp_authority": name_fields(document.seal_timestamp_authority),
+        "level": document.seal_level,
+        "development": development,
     }
