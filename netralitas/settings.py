@@ -214,6 +214,8 @@ PADES_TSA_URL = env_str("PADES_TSA_URL", "")
 PADES_TSA_USERNAME = env_str("PADES_TSA_USERNAME", "")
 PADES_TSA_PASSWORD = env_str("PADES_TSA_PASSWORD", "")
 PADES_TRUST_ROOTS = env_str("PADES_TRUST_ROOTS", "")
+# A document timestamp after the seal (B-LTA): a second TSA token per document.
+PADES_DOCUMENT_TIMESTAMP = env_bool("PADES_DOCUMENT_TIMESTAMP", True)
 # Seconds each request to the TSA, an OCSP responder or a CRL may take.
 PADES_NETWORK_TIMEOUT = env_int("PADES_NETWORK_TIMEOUT", 10)
 
@@ -249,6 +251,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Every CRL and OCSP request of every seal, at INFO.
+        "pyhanko_certvalidator": {"level": "WARNING"},
     },
 }
 

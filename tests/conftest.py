@@ -231,6 +231,7 @@ def _isolated_files(settings, tmp_path, dev_cert_dir):
     settings.PADES_PKCS12_PATH = ""
     settings.PADES_DEV_CERT_DIR = dev_cert_dir
     settings.PADES_TSA_URL = ""
+    settings.PADES_DOCUMENT_TIMESTAMP = True
     settings.PADES_TRUST_ROOTS = ""
 
 

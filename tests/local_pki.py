@@ -10,11 +10,15 @@ certificate requests over HTTP on a free loopback port, in a thread.
         pki.tsa_url, pki.trust_roots_pem, pki.unit_pkcs12 ...
 
 ``python -m tests.local_pki [--port 8890]`` serves one for `make run` and prints
-the environment variables that make the server seal with it.
+the environment variables that make the development server timestamp its seals
+with it (the seal itself stays the development certificate's, so documents
+still say they are not evidence; ``--unit-certificate`` also seals with the
+CA-issued test certificate, as production would with the unit's).
 """
 
 import datetime
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,6 +143,8 @@ class LocalPki:
     _server: object = None
     _thread: threading.Thread | None = None
     requests: int = 0
+    # Time the Animator spent answering (signing tokens, CRLs, OCSP responses).
+    server_seconds: float = 0.0
 
     @classmethod
     def start(cls, directory: Path, port: int = 0) -> "LocalPki":
@@ -173,8 +179,12 @@ class LocalPki:
         )
 
         def counted(environ, start_response):
-            pki.requests += 1
-            return animator(environ, start_response)
+            started = time.perf_counter()
+            try:
+                return animator(environ, start_response)
+            finally:
+                pki.requests += 1
+                pki.server_seconds += time.perf_counter() - started
 
         deferred.app = counted
         pki.trust_roots_pem.write_bytes(_pem(arch.get_cert("root").dump()))
@@ -218,12 +228,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8890)
     parser.add_argument("--dir", type=Path, default=None, help="keys and certificates (kept)")
+    parser.add_argument("--unit-certificate", action="store_true", help="seal with its unit too")
     args = parser.parse_args()
     directory = args.dir or Path(tempfile.mkdtemp(prefix="netralitas-pki-"))
     pki = LocalPki.start(directory, port=args.port)
     print(f"# CA dan TSA uji lokal di {pki.url} (Ctrl-C untuk berhenti). Jalankan server dengan:")
     for name, value in pki.settings().items():
-        print(f"export {name}={value}")
+        if args.unit_certificate or not name.startswith("PADES_PKCS12"):
+            print(f"export {name}={value}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -108,6 +108,25 @@ def test_our_check_reports_the_timestamp(timestamped):
     assert check.signed_at <= check.timestamped_at
 
 
+def test_without_the_document_timestamp_the_seal_is_b_lt_and_still_covers_the_file(
+    timestamping, settings, plain_pdf
+):
+    settings.PADES_DOCUMENT_TIMESTAMP = False
+    sealed = sealing.seal_pdf(plain_pdf, reason="Uji", location="Kota Pasuruan")
+
+    reader, dss, context = offline_context(sealed, timestamping)
+    assert [item.sig_object_type for item in reader.embedded_signatures] == ["/Sig"]
+    assert dss.ocsps and dss.crls
+    seal = reader.embedded_signatures[0]
+    status = validate_pdf_signature(
+        seal, signer_validation_context=context, ts_validation_context=context
+    )
+    assert status.bottom_line and status.timestamp_validity.trusted
+    assert seal.coverage.name == "ENTIRE_FILE"
+    assert sealing.check_seal(sealed).level == "PAdES B-LT"
+    assert not sealing.check_seal(sealed + b"\n%%tambahan\n").valid
+
+
 def test_one_changed_byte_still_breaks_a_timestamped_seal(timestamped, timestamping, plain_pdf):
     tampered = bytearray(timestamped)
     tampered[len(plain_pdf) // 2] ^= 0x01
