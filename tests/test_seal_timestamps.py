@@ -200,6 +200,16 @@ def test_a_tsa_outside_the_trust_roots_is_refused(timestamping, settings, plain_
     assert "PADES_TRUST_ROOTS" in raised.value.message
 
 
+def test_an_unreadable_trust_root_file_is_a_clear_error(timestamping, settings, plain_pdf):
+    settings.PADES_TRUST_ROOTS = "/tidak/ada/akar.pem"
+
+    with pytest.raises(PledgeError) as raised:
+        sealing.seal_pdf(plain_pdf, reason="Uji", location="Kota Pasuruan")
+
+    assert raised.value.code == "pades_bad_certificate"
+    assert "PADES_TRUST_ROOTS (/tidak/ada/akar.pem) tidak dapat dibaca" in raised.value.message
+
+
 # --- Documents and the public page ---------------------------------------------
 
 
