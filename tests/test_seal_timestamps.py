@@ -244,6 +244,14 @@ def test_with_a_tsa_documents_are_timestamped_and_say_nothing_of_the_server_cloc
     assert NO_TSA_LINE not in text_of(pdf_of(pakta))
 
 
+def test_setting_up_a_tsa_later_makes_documents_anew(pakta, settings, timestamping):
+    again, needs_building = documents.prepare_document(
+        pakta.event, Document.Kind.PAKTA_INTEGRITAS, pakta.signatory
+    )
+
+    assert needs_building and again.pk != pakta.pk
+
+
 def test_a_document_that_cannot_be_timestamped_fails_with_the_reason(
     timestamping, settings, signatory, no_retry_pause
 ):

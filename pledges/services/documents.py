@@ -145,7 +145,12 @@ def document_facts(event: Event, kind: str, signatory: Signatory | None = None) 
 
 
 def fingerprint(facts: dict) -> str:
-    payload = json.dumps([LAYOUT_VERSION, facts], sort_keys=True, ensure_ascii=False)
+    shown = [LAYOUT_VERSION, facts]
+    if sealing.timestamps_configured():
+        # Without a TSA the PDF says its time is the server's: a TSA set up
+        # later makes documents anew (those made before stay verifiable).
+        shown.append("tsa")
+    payload = json.dumps(shown, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
