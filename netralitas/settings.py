@@ -204,6 +204,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 PADES_PKCS12_PATH = env_str("PADES_PKCS12_PATH", "")
 PADES_PKCS12_PASSWORD = env_str("PADES_PKCS12_PASSWORD", "")
 PADES_DEV_CERT_DIR = Path(env_str("PADES_DEV_CERT_DIR", str(BASE_DIR / "dev-certs")))
+# An RFC 3161 timestamp authority (TSA) makes every seal PAdES B-LTA: the time
+# of sealing then rests on the TSA, and the embedded validation data keep the
+# seal verifiable after the certificate expires. Without one, seals are B-B
+# and documents say their time is the server's clock. PADES_TRUST_ROOTS: PEM
+# file(s), comma-separated, with the root certificates of the unit's CA and
+# the TSA, against which the chains are validated before they are embedded.
+PADES_TSA_URL = env_str("PADES_TSA_URL", "")
+PADES_TSA_USERNAME = env_str("PADES_TSA_USERNAME", "")
+PADES_TSA_PASSWORD = env_str("PADES_TSA_PASSWORD", "")
+PADES_TRUST_ROOTS = env_str("PADES_TRUST_ROOTS", "")
+# A document timestamp after the seal (B-LTA): a second TSA token per document.
+PADES_DOCUMENT_TIMESTAMP = env_bool("PADES_DOCUMENT_TIMESTAMP", True)
+# Seconds each request to the TSA, an OCSP responder or a CRL may take.
+PADES_NETWORK_TIMEOUT = env_int("PADES_NETWORK_TIMEOUT", 10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -237,6 +251,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Every CRL and OCSP request of every seal, at INFO.
+        "pyhanko_certvalidator": {"level": "WARNING"},
     },
 }
 

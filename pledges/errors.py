@@ -108,6 +108,7 @@ class Code(models.TextChoices):
     NO_READY_DOCUMENTS = "no_ready_documents", _("Belum ada PDF perorangan yang siap")
     PADES_NOT_CONFIGURED = "pades_not_configured", _("Sertifikat segel belum diatur")
     PADES_BAD_CERTIFICATE = "pades_bad_certificate", _("Sertifikat segel tidak sah")
+    PADES_TIMESTAMP_FAILED = "pades_timestamp_failed", _("Cap waktu atau data validasi gagal")
 
 
 class PledgeError(Exception):

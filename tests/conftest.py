@@ -230,6 +230,26 @@ def _isolated_files(settings, tmp_path, dev_cert_dir):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PADES_PKCS12_PATH = ""
     settings.PADES_DEV_CERT_DIR = dev_cert_dir
+    settings.PADES_TSA_URL = ""
+    settings.PADES_DOCUMENT_TIMESTAMP = True
+    settings.PADES_TRUST_ROOTS = ""
+
+
+@pytest.fixture(scope="session")
+def local_pki(tmp_path_factory):
+    """A real CA (CRL, OCSP) and RFC 3161 TSA served on a free loopback port for the run."""
+    from tests.local_pki import LocalPki
+
+    with LocalPki.start(tmp_path_factory.mktemp("pki")) as pki:
+        yield pki
+
+
+@pytest.fixture
+def timestamping(settings, local_pki):
+    """Seal as production with a TSA does: the unit's CA-issued certificate, the local TSA."""
+    for name, value in local_pki.settings().items():
+        setattr(settings, name, value)
+    return local_pki
 
 
 def pytest_collection_modifyitems(items):

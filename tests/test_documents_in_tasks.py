@@ -78,7 +78,7 @@ def test_verification_page_answers_without_opening_the_pdf(client, pakta, monkey
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Utuh dan sah" in html and pakta.seal_signer in html
+    assert "Utuh dan sah" in html and "Netralitas sertifikat pengembangan" in html
     assert "disegel secara elektronik (PAdES)" in html
 
 

@@ -1,5 +1,8 @@
 """The time zone of each province (WIB, WITA, WIT), by Kemendagri region code."""
 
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
 WIB = ("Asia/Jakarta", "WIB")
 WITA = ("Asia/Makassar", "WITA")
 WIT = ("Asia/Jayapura", "WIT")
@@ -55,3 +58,24 @@ def time_zone_for(code: str) -> tuple[str, str]:
         return TIME_ZONES[code[:2]]
     except KeyError:
         raise ValueError(f"Kode wilayah tidak dikenal: {code!r}") from None
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A zone shaped like a region for the date helpers: `time_zone`, `time_zone_abbreviation`."""
+
+    name: str
+    abbreviation: str
+
+    @property
+    def time_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.name)
+
+    @property
+    def time_zone_abbreviation(self) -> str:
+        return self.abbreviation
+
+
+def zone_of_unit(unit) -> Zone:
+    """The zone a unit's own times are read in; Bawaslu RI (no region) reads WIB, as Jakarta."""
+    return Zone(*time_zone_for(unit.region_id)) if unit.region_id else Zone(*WIB)

@@ -83,6 +83,12 @@ class Document(models.Model):
         help_text=_("Hasil pemeriksaan segel saat PDF disimpan; kosong bila belum diperiksa."),
     )
     seal_signer = models.CharField(_("penyegel"), max_length=300, blank=True)
+    seal_signed_at = models.DateTimeField(_("waktu penyegelan (jam server)"), null=True, blank=True)
+    seal_timestamp_at = models.DateTimeField(_("waktu cap waktu (TSA)"), null=True, blank=True)
+    seal_timestamp_authority = models.CharField(
+        _("otoritas cap waktu (TSA)"), max_length=300, blank=True
+    )
+    seal_level = models.CharField(_("tingkat PAdES"), max_length=12, blank=True)
     error = models.TextField(_("galat"), blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 

@@ -2,16 +2,22 @@
 
 Contract:
 
-- ``seal_pdf(pdf_bytes, reason, location)`` returns the PDF with a PAdES
-  B-B signature by the configured certificate, added as the last incremental
-  update: any byte changed afterwards breaks the seal.
+- ``seal_pdf(pdf_bytes, reason, location)`` returns the PDF sealed by the
+  configured certificate, added as incremental updates at the end: any byte
+  changed afterwards breaks the seal. With a timestamp authority configured
+  (``PADES_TSA_URL``) the seal is PAdES B-LTA: an RFC 3161 timestamp, the
+  validation data (chains, CRLs/OCSP) and a document timestamp, or a
+  ``PledgeError`` if those cannot be had (see ``seal_ltv``). Without one it is
+  PAdES B-B and its time is the server's clock.
 - The certificate is the PKCS#12 file of ``settings.PADES_PKCS12_PATH``
   (password ``PADES_PKCS12_PASSWORD``). Without it, development creates a
   self-signed certificate under ``PADES_DEV_CERT_DIR`` on first use; production
   raises ``PledgeError(code=Code.PADES_NOT_CONFIGURED)``. A file that cannot be
   opened raises ``PledgeError(code=Code.PADES_BAD_CERTIFICATE)``.
 - ``check_seal(pdf_bytes)`` says whether a PDF carries an intact seal by that
-  certificate. ``current_certificate()`` describes it for the public page.
+  certificate, with a valid timestamp if it has one, and what the public page
+  shows of it: signer, signing time, TSA, timestamp time, PAdES level.
+  ``current_certificate()`` describes the certificate for the public page.
 """
 
 import asyncio
@@ -36,16 +42,18 @@ from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from pledges.errors import Code, PledgeError
+from pledges.rendering import seal_ltv
 
 DEV_CERT_FILE = "pades-dev.p12"
 DEV_CERT_PASSWORD = b"netralitas-dev"
 DEV_CERT_MARK = "sertifikat pengembangan"
 SEAL_FIELD = "SegelBawaslu"
+timestamps_configured = seal_ltv.timestamps_configured
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,11 @@ class SealCheck:
     intact: bool
     trusted: bool
     signer: str = ""
+    signed_at: datetime.datetime | None = None
+    # The signature's RFC 3161 timestamp: when and by which authority (TSA).
+    timestamped_at: datetime.datetime | None = None
+    timestamp_authority: str = ""
+    level: str = ""
 
     @property
     def valid(self) -> bool:
@@ -68,7 +81,7 @@ class SealCheck:
 
 
 def seal_pdf(pdf_bytes: bytes, reason: str, location: str) -> bytes:
-    """Add a PAdES B-B seal to `pdf_bytes`; raises PledgeError if no certificate is usable."""
+    """Seal `pdf_bytes` (B-LTA with a TSA, else B-B); raises PledgeError if that cannot be done."""
     signer = _current_signer()
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
     metadata = signers.PdfSignatureMetadata(
@@ -78,6 +91,8 @@ def seal_pdf(pdf_bytes: bytes, reason: str, location: str) -> bytes:
         reason=reason,
         location=location,
     )
+    if seal_ltv.timestamps_configured():
+        return _outside_event_loop(seal_ltv.sign_with_timestamp, writer, metadata, signer)
     return _outside_event_loop(signers.sign_pdf, writer, metadata, signer=signer).getvalue()
 
 
@@ -94,32 +109,79 @@ def _outside_event_loop(function, *args, **kwargs):
 
 
 def check_seal(pdf_bytes: bytes) -> SealCheck:
-    """Validate the seal of `pdf_bytes` against the configured certificate; never raises."""
+    """Validate the seal of `pdf_bytes` against the configured certificate; never raises.
+
+    Timestamps are validated with the validation data embedded in the file
+    and the trust roots only, fetching nothing.
+    """
     try:
         reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
         embedded = reader.embedded_signatures
     except Exception:
         return SealCheck(sealed=False, intact=False, trusted=False)
-    if not embedded:
+    seals = [index for index, item in enumerate(embedded) if item.sig_object_type == "/Sig"]
+    if not seals:
         return SealCheck(sealed=False, intact=False, trusted=False)
+    seal, later = embedded[seals[-1]], embedded[seals[-1] + 1 :]
     signer = _current_signer()
-    context = ValidationContext(
-        trust_roots=[signer.signing_cert], allow_fetching=False, revocation_mode="soft-fail"
-    )
     try:
+        roots = seal_ltv.trust_roots(signer)
+    except PledgeError:
+        # An unreadable PADES_TRUST_ROOTS fails timestamped seals when they
+        # are made; a plain seal is still checked.
+        roots = [signer.signing_cert]
+    try:
+        dss = seal_ltv.embedded_data(reader)
+        stamps = seal_ltv.timestamp_context(dss, roots)
+        context = ValidationContext(
+            trust_roots=[signer.signing_cert], allow_fetching=False, revocation_mode="soft-fail"
+        )
         status = _outside_event_loop(
-            validate_pdf_signature, embedded[-1], signer_validation_context=context
+            validate_pdf_signature,
+            seal,
+            signer_validation_context=context,
+            ts_validation_context=stamps,
+        )
+        # Only document timestamps may follow the seal, each valid.
+        later_ok = all(
+            item.sig_object_type == "/DocTimeStamp" and _document_timestamp_ok(item, stamps)
+            for item in later
         )
     except Exception:
         return SealCheck(sealed=True, intact=False, trusted=False)
-    # A seal covers the whole file only if nothing was appended after it.
-    covers_all = embedded[-1].coverage.name in ("ENTIRE_FILE",)
+    # A seal covers the whole file only if nothing was appended after the last
+    # revision it (or a document timestamp after it) signed.
+    covers_all = embedded[-1].coverage.name == "ENTIRE_FILE"
+    token = status.timestamp_validity
+    token_ok = token is None or (token.intact and token.valid)
     return SealCheck(
         sealed=True,
-        intact=status.intact and status.valid and covers_all,
-        trusted=status.trusted,
+        intact=status.intact
+        and status.valid
+        and token_ok
+        and status.docmdp_ok is not False
+        and later_ok
+        and covers_all,
+        trusted=status.trusted and (token is None or token.trusted),
         signer=status.signing_cert.subject.human_friendly,
+        signed_at=status.signer_reported_dt,
+        timestamped_at=token.timestamp if token else None,
+        timestamp_authority=token.signing_cert.subject.human_friendly if token else "",
+        level=_level(token is not None, dss is not None, bool(later)),
     )
+
+
+def _document_timestamp_ok(item, context) -> bool:
+    status = _outside_event_loop(validate_pdf_timestamp, item, validation_context=context)
+    return status.intact and status.valid and status.trusted
+
+
+def _level(timestamped: bool, validation_data: bool, archived: bool) -> str:
+    if not timestamped:
+        return "PAdES B-B"
+    if archived:
+        return "PAdES B-LTA"
+    return "PAdES B-LT" if validation_data else "PAdES B-T"
 
 
 def current_certificate() -> Certificate:

@@ -29,7 +29,6 @@ import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
@@ -42,6 +41,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pledges.core.dates import clock_time, long_date
+from pledges.core.time_zones import Zone
 from pledges.errors import Code, PledgeError
 from pledges.models import Document, Event, Signatory
 from pledges.rendering import sealing
@@ -64,10 +64,16 @@ STALE_PENDING = timedelta(minutes=30)
 class Verification:
     code: str
     url: str
+    # Whether the seal will carry a TSA's timestamp; if not, the PDF says so.
+    timestamped: bool = False
 
     @classmethod
     def of(cls, document: Document) -> "Verification":
-        return cls(document.verification_code, settings.SITE_URL + document.verification_path())
+        return cls(
+            document.verification_code,
+            settings.SITE_URL + document.verification_path(),
+            timestamped=sealing.timestamps_configured(),
+        )
 
     @property
     def qr_svg(self) -> str:
@@ -119,7 +125,7 @@ def render_daftar_hadir(facts: dict, verification: Verification):
 
 def render_rekam_jejak(facts: dict, verification: Verification):
     """A person's record of pledges, as (filename, mimetype, bytes); dated when drawn."""
-    zone = _Zone(*facts["zone"])
+    zone = Zone(*facts["zone"])
     now = timezone.now()
     issued = f"{long_date(now, zone)}, {clock_time(now, zone)}"
     # The file's name (kept in storage paths and audit entries) carries no NIP.
@@ -135,14 +141,6 @@ def render_laporan(facts: dict, verification: Verification):
             photos.append({**photo, "uri": photo_data_uri(handle)})
     stem = "laporan-kegiatan-" + slugify(facts["event"]["title"])[:60]
     return _render("pledges/pdf/laporan.html", {**facts, "photos": photos}, verification, stem)
-
-
-class _Zone:
-    """A time zone shaped like a region for the date helpers."""
-
-    def __init__(self, name: str, abbreviation: str):
-        self.time_zone = ZoneInfo(name)
-        self.time_zone_abbreviation = abbreviation
 
 
 RENDERERS = {
@@ -177,7 +175,12 @@ def document_facts(event: Event, kind: str, signatory: Signatory | None = None) 
 
 
 def fingerprint(facts: dict) -> str:
-    payload = json.dumps([LAYOUT_VERSION, facts], sort_keys=True, ensure_ascii=False)
+    shown = [LAYOUT_VERSION, facts]
+    if sealing.timestamps_configured():
+        # Without a TSA the PDF says its time is the server's: a TSA set up
+        # later makes documents anew (those made before stay verifiable).
+        shown.append("tsa")
+    payload = json.dumps(shown, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -328,6 +331,10 @@ def _store(document: Document, filename: str, pdf: bytes, seal: sealing.SealChec
         document.pades_signed = True
         document.seal_valid = seal.valid
         document.seal_signer = seal.signer
+        document.seal_signed_at = seal.signed_at
+        document.seal_timestamp_at = seal.timestamped_at
+        document.seal_timestamp_authority = seal.timestamp_authority
+        document.seal_level = seal.level
         document.status = Document.Status.READY
         document.error = ""
         try:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from pledges.core.dates import clock_time, long_date
 from pledges.core.nip import format_nip, mask_nip, normalize_nip, validate_nip
-from pledges.core.time_zones import WIB, time_zone_for
+from pledges.core.time_zones import zone_of_unit
 from pledges.errors import Code, PledgeError
 from pledges.models import BawasluUnit, Document, Signatory
 from pledges.rendering.facts import kop_facts
@@ -86,6 +86,7 @@ def record_facts(unit: BawasluUnit, nip: str) -> dict:
             Code.NO_PLEDGES_FOR_NIP,
         )
     names = list(dict.fromkeys(row["full_name"] for row in rows))
+    zone = zone_of_unit(unit)
     return {
         "kop": kop_facts(unit),
         "subject": {"nip": format_nip(nip), "names": names, "latest": rows[-1]},
@@ -93,7 +94,7 @@ def record_facts(unit: BawasluUnit, nip: str) -> dict:
         "unit": unit.name,
         "count": len(rows),
         # Bawaslu RI has no region: its records are dated in WIB, as Jakarta writes.
-        "zone": list(time_zone_for(unit.region.code) if unit.region else WIB),
+        "zone": [zone.name, zone.abbreviation],
     }
 
 

@@ -1,7 +1,6 @@
 """Public pages: anyone holding a PDF can check it here, without an account."""
 
 import hashlib
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -10,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from pledges.core.certificate_names import name_fields
 from pledges.core.dates import clock_time, long_date
 from pledges.core.nip import mask_nip
+from pledges.core.time_zones import zone_of_unit
 from pledges.errors import PledgeError
 from pledges.models import Document, Signatory
 from pledges.rendering import sealing
@@ -103,7 +104,6 @@ def _signers(document: Document, page_number) -> Page | None:
 def _verify_record(request, document: Document, form, matches):
     """A person's record spans events: it names its issuer and a masked NIP, not an event."""
     unit = document.unit
-    region = unit.region
     return render(
         request,
         "pledges/public/verify_record.html",
@@ -111,7 +111,7 @@ def _verify_record(request, document: Document, form, matches):
             "document": document,
             "unit": unit,
             "nip": mask_nip(document.subject_nip),
-            "made_when": _when(document.created_at, region) if region else _wib(document),
+            "made_when": _when(document.created_at, zone_of_unit(unit)),
             "seal": _seal_status(document),
             "form": form,
             "matches": matches,
@@ -119,29 +119,42 @@ def _verify_record(request, document: Document, form, matches):
     )
 
 
-def _wib(document: Document) -> str:
-    local = document.created_at.astimezone(ZoneInfo("Asia/Jakarta"))
-    return f"{local:%d-%m-%Y, %H.%M} WIB"
-
-
 def _when(moment, region) -> str:
     # Spelled out here, not by the active locale: a visitor's browser may ask for English.
     return f"{long_date(moment, region)}, {clock_time(moment, region)}"
+
+
+def _to_the_second(moment, region) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(region.time_zone)
+    return f"{long_date(moment, region)}, {local:%H.%M.%S} {region.time_zone_abbreviation}"
 
 
 def _seal_status(document: Document) -> dict:
     """The seal as checked when the PDF was stored: the file is never opened here.
 
     A document stored before that check was recorded has no result
-    (`checked` False): the page says so rather than guess.
+    (`checked` False): the page says so rather than guess. Whether the
+    certificate was a development one is read from the recorded signer, so a
+    document keeps its own answer when the server's certificate changes.
     """
     try:
         certificate = sealing.current_certificate()
     except PledgeError:
         certificate = None
+    region = document.event.region if document.event_id else zone_of_unit(document.unit)
+    if document.seal_signer:
+        development = sealing.DEV_CERT_MARK in document.seal_signer
+    else:
+        development = bool(certificate and certificate.is_development)
     return {
         "checked": document.seal_valid is not None,
         "valid": bool(document.seal_valid),
-        "signer": document.seal_signer,
-        "certificate": certificate,
+        "signer": name_fields(document.seal_signer),
+        "signed_at": _to_the_second(document.seal_signed_at, region),
+        "timestamp_at": _to_the_second(document.seal_timestamp_at, region),
+        "timestamp_authority": name_fields(document.seal_timestamp_authority),
+        "level": document.seal_level,
+        "development": development,
     }
