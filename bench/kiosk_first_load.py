@@ -15,6 +15,7 @@ to interactive: kiosk.js has run and put the cursor in the search box.
 """
 
 import os
+import random
 import subprocess
 import sys
 import time
@@ -61,8 +62,8 @@ def main():
     from bench.kiosk_load import prepare, setup_django
 
     setup_django(DATABASE_URL)
-    _event, plan = prepare(1, 5)
-    token = plan[0][0]
+    _event, stations, _people = prepare(1, 5, random.Random(1))
+    token = stations[0][1]
 
     port = free_port()
     server = subprocess.Popen(
