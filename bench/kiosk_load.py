@@ -435,21 +435,36 @@ class Figures:
         self.sign, self.search, self.lists, self.errors = [], [], [], []
         self.signers = 0
         self.searches_sent = 0
+        self.reconnects = 0
         self.last_done = 0.0
 
 
 async def timed(session, method, url, figures, bucket, **options):
     """One request; its latency goes to `bucket`, a failure to figures.errors. Returns body."""
+    import aiohttp
+
     started = time.perf_counter()
-    try:
-        async with session.request(method, url, **options) as response:
-            body = await response.read()
-            if response.status != 200:
-                figures.errors.append(f"{response.status} {url.split('?')[0][-30:]}")
-                body = None
-    except Exception as error:  # any failure counts, as the tablet would see it
-        figures.errors.append(type(error).__name__)
-        body = None
+    for attempt in (1, 2):
+        try:
+            async with session.request(method, url, **options) as response:
+                body = await response.read()
+                if response.status != 200:
+                    figures.errors.append(f"{response.status} {url.split('?')[0][-30:]}")
+                    body = None
+            break
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as error:
+            # The server closed a kept-alive connection as it was reused (its
+            # keep-alive ran out, a worker restarted): Chromium sends the
+            # request again on a fresh connection, unseen by the page.
+            if attempt == 1:
+                figures.reconnects += 1
+                continue
+            figures.errors.append(type(error).__name__)
+            body = None
+        except Exception as error:  # any other failure counts, as the tablet sees it
+            figures.errors.append(type(error).__name__)
+            body = None
+            break
     bucket.append(time.perf_counter() - started)
     return body
 
@@ -643,6 +658,7 @@ async def run_step(base_url, master, tablets, step, work, rate, seconds, local_f
         "searches": figures.searches_sent / max(total, 1),
         "lists": len(figures.lists),
         "errors": figures.errors,
+        "reconnects": figures.reconnects,
         "cpu_ms": cpu * 1000 / max(figures.signers, 1),
     }
 
@@ -659,7 +675,8 @@ def print_step(view, result):
     print(
         f"{view:<8} offered {result['offered']:>5.0f}/s  achieved {result['achieved']:>6.1f}/s  "
         f"p50 {result['p50']:6.1f}  p95 {result['p95']:6.1f}  p99 {result['p99']:6.1f} ms  "
-        f"errors {len(errors):>4}  CPU/signer {result['cpu_ms']:5.1f} ms{extra}"
+        f"errors {len(errors):>4} (resent {result['reconnects']})  "
+        f"CPU/signer {result['cpu_ms']:5.1f} ms{extra}"
         + (f"  ({', '.join(kinds)})" if errors else ""),
         flush=True,
     )
