@@ -228,6 +228,23 @@ def service_command(port: int) -> list[str]:
     return words
 
 
+def start_server(port, database_url, **popen_options):
+    """gunicorn as docs/deploy runs it, on `port`; `popen_options` go to Popen (e.g. stdout)."""
+    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": database_url}
+    env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    # As a deployment does: WhiteNoise's manifest names every static file.
+    manifest = BASE_DIR / "staticfiles" / "staticfiles.json"
+    sources = (BASE_DIR / "static").rglob("*")
+    if not manifest.exists() or any(p.stat().st_mtime > manifest.stat().st_mtime for p in sources):
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+        )
+    return subprocess.Popen(service_command(port), cwd=BASE_DIR, env=env, **popen_options)
+
+
 def setup_django(database_url):
     os.environ.update(PRODUCTION_ENV)
     os.environ["DATABASE_URL"] = database_url
@@ -795,19 +812,8 @@ def main():
         f"signatures: {min(points)}–{max(points)} points, {len(sample) / 1000:.1f} KB of JSON; "
         f"search: {'local list first' if local_first else 'server'}; {os.cpu_count()} CPUs"
     )
-    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": database_url}
-    env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    # As a deployment does: WhiteNoise's manifest names every static file.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
     with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.DEVNULL
-        )
+        server = start_server(port, database_url, stdout=log, stderr=subprocess.DEVNULL)
     tablets = [Tablet(n) for n in range(args.tablets)]
     checks, signing, inserts = [], [], []
     try:
