@@ -2,7 +2,7 @@
 
 Runs the production configuration as docs/deploy/netralitas-web.service does
 (DJANGO_ENV=production, collectstatic with WhiteNoise's compressed manifest
-storage, gunicorn gthread 2 × 8 with --max-requests), against PostgreSQL
+storage, gunicorn with the service's command line), against PostgreSQL
 (DATABASE_URL, default a netralitas_kiosk_first_load database). A tablet is
 bound outside the measurement; then a fresh browser profile holding only
 its binding cookie (no service worker, no cache) opens /meja/ under
@@ -15,7 +15,7 @@ to interactive: kiosk.js has run and put the cursor in the search box.
 """
 
 import os
-import subprocess
+import random
 import sys
 import time
 from pathlib import Path
@@ -49,38 +49,16 @@ SLOW_3G = {
 
 def main():
     create_database_if_missing(DATABASE_URL)
-    env = {**os.environ, **PRODUCTION_ENV}
     os.environ.update(PRODUCTION_ENV)
-    python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
-    from bench.kiosk_load import prepare, setup_django
+    from bench.kiosk_load import prepare, setup_django, start_server
 
     setup_django(DATABASE_URL)
-    _event, plan = prepare(1, 5)
-    token = plan[0][0]
+    _event, stations, _people = prepare(1, 5, random.Random(1))
+    token = stations[0][1]
 
     port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(python).parent / "gunicorn"),
-            "netralitas.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=2",
-            "--threads=8",
-            "--worker-class=gthread",
-            "--max-requests=2000",
-            "--max-requests-jitter=200",
-            "--timeout=30",
-            "--log-level=warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    # docs/deploy/netralitas-web.service's command line, as bench/kiosk_load.py runs it.
+    server = start_server(port, DATABASE_URL)
     base = f"http://localhost:{port}"
     try:
         from playwright.sync_api import sync_playwright

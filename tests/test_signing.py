@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from pledges.models import AuditEntry, Signatory, Signature, SigningStation
+from pledges.rendering.pictures import signature_svg
 from pledges.services.events import close_event
 from pledges.services.signing import revoke_station
 from tests.conftest import bind_client, make_event, make_signatory, make_signature, make_strokes
@@ -45,8 +46,11 @@ def test_signature_is_stored_with_its_evidence(kiosk, signatory):
     assert signature.user_agent == "Tablet Uji"
     assert signature.pledge_sha256 == signatory.event.frozen_pledge_sha256
     assert str(signature.idempotency_key) == body["idempotency_key"]
-    assert signature.svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox=')
-    assert signature.svg.count("<path") == 1
+    # Only the numbers are stored; the drawing shown anywhere is made from them.
+    assert signature.svg == ""
+    drawing = signature_svg(signature)
+    assert drawing.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox=')
+    assert drawing.count("<path") == 1
     entry = AuditEntry.objects.get(action="sign", object_id=str(signature.pk))
     assert (entry.object_type, entry.object_repr) == ("Signature", str(signature))
     assert str(signature).startswith("Rudiyanto — ")
@@ -168,13 +172,26 @@ def test_revoked_station_refuses_signatures(kiosk, signatory):
 
 
 def test_tablet_reports_signatures_waiting_on_it(kiosk, signatory):
+    # Three waiting, one of them this request: once it is stored, two remain.
     post(kiosk, submission(signatory), HTTP_X_PENDING_SIGNATURES="3")
     kiosk.station.refresh_from_db()
-    assert kiosk.station.pending_signatures == 3
+    assert kiosk.station.pending_signatures == 2
     assert kiosk.station.last_seen_at is not None
     kiosk.get("/meja/api/status/", HTTP_X_PENDING_SIGNATURES="0")
     kiosk.station.refresh_from_db()
     assert kiosk.station.pending_signatures == 0
+
+
+def test_a_signature_stored_as_it_is_sent_is_not_shown_to_staff_as_waiting(kiosk, signatory):
+    # kiosk.js counts the signature it is sending as pending (it is in its queue).
+    post(kiosk, submission(signatory), HTTP_X_PENDING_SIGNATURES="1")
+    kiosk.station.refresh_from_db()
+    assert kiosk.station.pending_signatures == 0
+    # Refused, it is still on the tablet: the count stays as the tablet says.
+    response = post(kiosk, submission(signatory), HTTP_X_PENDING_SIGNATURES="1")
+    assert response.status_code == 409
+    kiosk.station.refresh_from_db()
+    assert kiosk.station.pending_signatures == 1
 
 
 def test_search_lists_only_unsigned_people_of_the_event_with_masked_nip(kiosk, signatory):

@@ -4,12 +4,19 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/netralitas_faults_pg \\
         .venv/bin/python bench/faults/postgres_restart.py [--tablets 20] [--per-tablet 15]
 
-Starts gunicorn (the harness of bench/kiosk_load.py) against PostgreSQL, then
+Starts gunicorn as bench/kiosk_load.py does (docs/deploy's command line and
+production settings) against PostgreSQL, binds each tablet as the binding
+page does, then
 runs tablets that behave like static/js/kiosk.js: each has a queue of
 signatures arriving one per --interval seconds, sends them in order with an
-idempotency key made once per signature, and on a network error, a 5xx,
-403, 408 or 429 retries the same signature with the same key after a
-backoff of 1 s doubling to 60 s (plus up to 0.5 s of jitter). Once about a
+idempotency key made once per signature, and retries the same signature
+with the same key after a backoff of 1 s doubling to 60 s (plus up to
+0.5 s of jitter) on what kiosk.js's send() retries: a network error, a
+5xx, a 429, and any other 4xx whose answer carries no refusal code (an
+answer not from the app, e.g. a proxy's). A 4xx with a code (a 403
+"station_revoked", a 409 "already_signed", …) is the server's final word:
+kiosk.js keeps that signature as undeliverable and never retries it, so
+here it counts as refused. Once about a
 third of the signatures are stored, it restarts the PostgreSQL cluster once
 (`pg_ctlcluster --skip-systemctl-redirect <version> main restart`; the
 cluster is started again in any case before the script ends).
@@ -39,17 +46,19 @@ sys.path.insert(0, str(ROOT))
 
 from bench.faults.common import Checks, log, recreate_postgres_database  # noqa: E402
 from bench.kiosk_load import (  # noqa: E402
+    Tablet,
+    bind,
     prepare,
-    request_bodies,
     setup_django,
-    start_gunicorn,
+    sign_body,
+    signature_strokes,
+    start_server,
     wait_until_up,
 )
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/netralitas_faults_pg"
 SIGN_PATH = "/meja/api/tanda-tangan/"
-# static/js/kiosk.js: what it retries, and how long it waits.
-RETRY_STATUSES = {403, 408, 429}
+# static/js/kiosk.js: how long it waits between attempts.
 FIRST_BACKOFF_S, MAX_BACKOFF_S, REQUEST_TIMEOUT_S = 1.0, 60.0, 15.0
 
 
@@ -60,7 +69,7 @@ def parse_args():
     parser.add_argument(
         "--interval", type=float, default=1.0, help="seconds between one tablet's signers"
     )
-    parser.add_argument("--port", type=int, default=8401)
+    parser.add_argument("--port", type=int, default=8741)
     parser.add_argument("--cluster", help="PostgreSQL version (default: the only one)")
     return parser.parse_args()
 
@@ -84,47 +93,51 @@ class Outage:
             self.enough_stored.set()
 
 
-async def tablet(base_url, token, bodies, interval, outage):
+def retried_by_kiosk(status, code) -> bool:
+    """Whether kiosk.js's send() tries this answer again (else the refusal is final)."""
+    if not isinstance(status, int) or status >= 500 or status == 429:
+        return True
+    return 400 <= status < 500 and not code
+
+
+async def tablet(base_url, station_and_token, bodies, interval, outage):
     """One tablet emptying its queue as kiosk.js does; returns the keys it was told were stored."""
     import aiohttp
-    from yarl import URL
 
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     async with aiohttp.ClientSession(
-        cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout
+        cookie_jar=aiohttp.DummyCookieJar(), timeout=timeout
     ) as session:
-        async with session.get(f"{base_url}/meja/{token}/") as response:
-            assert response.status == 200, f"binding failed: {response.status}"
-        csrf = session.cookie_jar.filter_cookies(URL(base_url)).get("csrftoken").value
+        device = Tablet(0)
+        await bind(session, base_url, device, 0, station_and_token)
         start = time.perf_counter() + random.uniform(0, interval)
         backoff, stored_keys = FIRST_BACKOFF_S, []
         for number, body in enumerate(bodies):
             # The next signer finishes signing at their own pace; a backlog goes at once.
             await asyncio.sleep(max(0.0, start + number * interval - time.perf_counter()))
             first_attempt, attempts = time.perf_counter(), 0
-            headers = {
-                "X-CSRFToken": csrf,
-                "Content-Type": "application/json",
-                "X-Pending-Signatures": str(len(bodies) - number),
-            }
+            headers = device.headers(0, len(bodies) - number, post=True, base_url=base_url)
             while True:
                 attempts += 1
                 try:
                     async with session.post(
                         f"{base_url}{SIGN_PATH}", data=body, headers=headers
                     ) as response:
-                        await response.read()
+                        answer = await response.read()
                         status = response.status
+                    try:
+                        code = json.loads(answer).get("code") if status != 200 else None
+                    except (ValueError, AttributeError):
+                        code = None  # not the app's JSON: a proxy's page, say
                 except (TimeoutError, aiohttp.ClientError) as error:
-                    status = type(error).__name__
+                    status, code = type(error).__name__, None
                 if status == 200:
                     stored_keys.append(json.loads(body)["idempotency_key"])
                     outage.note_stored(first_attempt, attempts)
                     backoff = FIRST_BACKOFF_S
                     break
-                refused = isinstance(status, int) and 400 <= status < 500
-                if refused and status not in RETRY_STATUSES:
-                    outage.refused.append(status)
+                if not retried_by_kiosk(status, code):
+                    outage.refused.append(f"{status} {code}")
                     break
                 outage.failures.append((time.perf_counter(), status))
                 await asyncio.sleep(backoff + random.uniform(0, 0.5))
@@ -166,15 +179,25 @@ async def restart_when_busy(version, outage, restart_log):
         print(result.stdout, result.stderr)
 
 
-async def run_tablets(base_url, plan, sha, interval, version):
-    bodies = [request_bodies(ids, sha, seed) for seed, (_token, ids) in enumerate(plan)]
+async def run_tablets(base_url, event, stations, people, interval, version):
+    rng = random.Random(6)
+    per_tablet = len(people) // len(stations)
+    bodies = [
+        [
+            sign_body(
+                person, signature_strokes(rng), station.pk, event.pk, event.frozen_pledge_sha256
+            )
+            for person in people[number * per_tablet : (number + 1) * per_tablet]
+        ]
+        for number, (station, _token) in enumerate(stations)
+    ]
     outage = Outage(sum(len(tablet_bodies) for tablet_bodies in bodies))
     restart_log = {}
     restarter = asyncio.create_task(restart_when_busy(version, outage, restart_log))
     results = await asyncio.gather(
         *(
-            tablet(base_url, token, tablet_bodies, interval, outage)
-            for (token, _ids), tablet_bodies in zip(plan, bodies, strict=True)
+            tablet(base_url, station_and_token, tablet_bodies, interval, outage)
+            for station_and_token, tablet_bodies in zip(stations, bodies, strict=True)
         )
     )
     if not restarter.done():
@@ -246,19 +269,21 @@ def main():
     recreate_postgres_database(database_url)
     setup_django(database_url)
     log(f"preparing {args.tablets} stations × {args.per_tablet} signatories")
-    event, plan = prepare(args.tablets, args.per_tablet)
+    event, stations, people = prepare(
+        args.tablets, args.tablets * args.per_tablet, random.Random(5)
+    )
     base_url = f"http://127.0.0.1:{args.port}"
     # The server's tracebacks during the outage go to a file, not over the report.
     server_log_path = Path(tempfile.gettempdir()) / f"netralitas-faults-gunicorn-{args.port}.log"
     server_log = server_log_path.open("w")
-    server = start_gunicorn(args.port, 2, 8, database_url, stderr=server_log)
+    server = start_server(args.port, database_url, stderr=server_log)
     error = None
     try:
         asyncio.run(wait_until_up(base_url, server))
         log(f"gunicorn up on port {args.port}; tablets start")
         started = time.perf_counter()
         outage, restart_log, queued, acknowledged = asyncio.run(
-            run_tablets(base_url, plan, event.frozen_pledge_sha256, args.interval, version)
+            run_tablets(base_url, event, stations, people, args.interval, version)
         )
         log(f"all tablets emptied their queues in {time.perf_counter() - started:.1f} s")
         report_outage(outage, restart_log)

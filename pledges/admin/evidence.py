@@ -13,7 +13,7 @@ from pledges.models import (
     SigningStation,
     User,
 )
-from pledges.rendering.pictures import svg_picture
+from pledges.rendering.pictures import signature_svg, svg_picture
 from pledges.services import signing
 from pledges.services.audit import AUDITED_MODELS
 from pledges.services.visibility import units_visible_to
@@ -44,11 +44,11 @@ class SignatureAdmin(EvidenceAdmin):
 
     @admin.display(description=_("tanda tangan"))
     def thumbnail(self, signature):
-        return svg_picture(signature.svg, height=40)
+        return svg_picture(signature_svg(signature), height=40)
 
     @admin.display(description=_("tanda tangan"))
     def picture(self, signature):
-        return svg_picture(signature.svg, height=160)
+        return svg_picture(signature_svg(signature), height=160)
 
 
 @admin.register(SigningStation)

@@ -6,7 +6,7 @@ import re
 
 from django.utils.html import format_html
 
-from pledges.rendering.strokes import ink_box
+from pledges.rendering.strokes import ink_box, render_svg
 
 VIEWBOX = re.compile(r"<svg\b[^>]*\bviewBox=", re.IGNORECASE)
 
@@ -19,9 +19,20 @@ def svg_data_uri(svg: str) -> str:
     return data_uri("image/svg+xml", svg.encode())
 
 
+def signature_svg(signature) -> str:
+    """The signature's drawing: the SVG stored with it, else drawn now from its strokes.
+
+    Signing stores only the numbers the signer gave (drawing them took more
+    of the request's time than anything else it does); the drawing is made
+    where it is shown, from those numbers, the same every time. Signatures
+    stored before then keep the SVG drawn when they came.
+    """
+    return signature.svg or render_svg(signature.strokes)
+
+
 def signature_data_uri(signature) -> str:
-    """The stored signature SVG as an image, given a viewBox if it has none so it scales."""
-    svg = signature.svg
+    """The signature's SVG as an image, given a viewBox if it has none so it scales."""
+    svg = signature_svg(signature)
     if not VIEWBOX.search(svg):
         left, top, width, height = ink_box(signature.strokes, pad=4) or (0, 0, 300, 150)
         svg = re.sub(

@@ -17,6 +17,7 @@ from pledges.core.nip import normalize_nip, validate_nip
 from pledges.db.signatures import erase_signatures
 from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, Document, Event, Signatory, Signature
+from pledges.rendering.pictures import signature_svg
 from pledges.services import audit
 
 
@@ -90,7 +91,7 @@ def _signatory_record(signatory: Signatory) -> dict:
             "perangkat": signature.user_agent,
             "sha256_ikrar": signature.pledge_sha256,
             "goresan": signature.strokes,
-            "svg": signature.svg,
+            "svg": signature_svg(signature),
         }
     return record
 

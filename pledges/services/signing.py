@@ -23,7 +23,7 @@ from pledges.core.text import spellings
 from pledges.db.signatures import NAME_SLOT, store_signature
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Region, Signatory, Signature, SigningStation
-from pledges.rendering.strokes import render_svg, validate_strokes
+from pledges.rendering.strokes import validate_strokes
 from pledges.services import audit, tasks
 from pledges.services.signatories import (
     MAX_NIP_TYPED,
@@ -312,7 +312,8 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         "station_id": station.pk,
         "signed_at": timezone.now(),
         "strokes": strokes,
-        "svg": render_svg(strokes),
+        # Drawn from the strokes where it is shown (pictures.signature_svg), not here.
+        "svg": "",
         "pledge_sha256": event.frozen_pledge_sha256,
         "client_ip": submission.client_ip,
         "user_agent": (submission.user_agent or "")[:USER_AGENT_LENGTH],

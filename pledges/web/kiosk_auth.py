@@ -88,19 +88,30 @@ def _bound_station(request) -> SigningStation | None:
     return station_with_event(station_id) if station_id is not None else None
 
 
-def station_required(view=None, *, page=False):
+def station_required(view=None, *, page=False, sends_queued=False):
     """Run `view(request, station, ...)` for the station bound to this browser.
 
     Refuses a browser without a station, a revoked station and an event that
     is not open: as an Indonesian page when `page`, else as JSON (the kiosk's
     API calls). Notes the tablet's contact and pending count on the way.
+
+    `sends_queued`: the request carries one of the signatures the tablet
+    counts as pending; once the view has stored it (200) the tablet holds
+    one fewer, and that is what is noted, after the view. A tablet signing
+    person after person thus reports no change, and its station row is not
+    written twice per signer (1 while sending, 0 on the next request).
     """
     if view is None:
-        return lambda view: station_required(view, page=page)
+        return lambda view: station_required(view, page=page, sends_queued=sends_queued)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         station = _bound_station(request)
+        counts = (
+            _reported_count(request, PENDING_HEADER),
+            _reported_count(request, UNDELIVERABLE_HEADER),
+            {"1": True, "0": False}.get(request.headers.get(STORAGE_LOW_HEADER, "")),
+        )
         try:
             if station is None:
                 raise PledgeError(
@@ -110,19 +121,23 @@ def station_required(view=None, *, page=False):
                     ),
                     code=Code.NO_STATION,
                 )
-            note_station_contact(
-                station,
-                _reported_count(request, PENDING_HEADER),
-                _reported_count(request, UNDELIVERABLE_HEADER),
-                {"1": True, "0": False}.get(request.headers.get(STORAGE_LOW_HEADER, "")),
-            )
+            if not sends_queued:
+                note_station_contact(station, *counts)
             check_station_usable(station)
         except PledgeError as error:
+            if station is not None and sends_queued:
+                note_station_contact(station, *counts)
             return station_refusal(request, error, page=page)
         request.station = station
         # Signers read Indonesian whatever language the tablet's browser asks for.
         with audit.acting_as(None, station), translation.override("id"):
-            return view(request, station, *args, **kwargs)
+            response = view(request, station, *args, **kwargs)
+        if sends_queued:
+            pending = counts[0]
+            if response.status_code == 200 and pending:
+                pending -= 1
+            note_station_contact(station, pending, *counts[1:])
+        return response
 
     return wrapper
 

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pledges.models import Signature
+from pledges.rendering.pictures import signature_svg
 from pledges.services.signing import open_station, revoke_station
 from tests.conftest import make_signatory
 
@@ -152,7 +153,7 @@ def test_official_finds_name_reads_pledge_signs_and_is_stored(tablet, live_serve
     assert signature.signatory == signatory
     assert signature.station == station
     assert len(signature.strokes) == 1 and len(signature.strokes[0]) > 10
-    assert signature.svg.count("<path") == 1
+    assert signature_svg(signature).count("<path") == 1
     assert "Chrome" in signature.user_agent
     # The tablet goes back to the search by itself, and the signer is gone from it.
     tablet.get_by_role("heading", name="Selamat datang").wait_for(timeout=15_000)

@@ -43,6 +43,33 @@ def no_scrolling(tablet):
     assert height <= tablet.viewport_size["height"], f"the page is {height} px tall"
 
 
+def overlap(a, b) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def nothing_under_the_review(tablet):
+    """The review covers neither the signature nor a button the signer could still see."""
+    review = in_view(tablet, "#sign-review")
+    assert not overlap(review, in_view(tablet, "#signature-pad")), "the review hides the pad"
+    covered = [
+        name
+        for name, box in tablet.evaluate(
+            """() => Array.from(document.querySelectorAll("#screen-sign button"))
+              .filter((button) => !button.closest("#sign-review") && button.offsetParent)
+              .map((button) => [button.textContent.trim(), button.getBoundingClientRect()])
+              .map(([name, box]) => [name, {x: box.x, y: box.y, width: box.width,
+                                            height: box.height}])"""
+        )
+        if overlap(review, box)
+    ]
+    assert covered == [], f"the review lies over {covered}"
+
+
 def targets_are_big_enough(tablet):
     small = tablet.evaluate(
         """() => Array.from(document.querySelectorAll("button, input, select, .kiosk-agree"))
@@ -94,7 +121,15 @@ def test_every_screen_fits_without_scrolling(tablet, live_server, open_event, sc
     tablet.get_by_role("button", name="Lanjut", exact=True).click()
     in_view(tablet, "#sign-submit")
     in_view(tablet, "#sign-back")
+    nothing_under_the_review(tablet)
+    if screen != "phone":
+        no_scrolling(tablet)
+    targets_are_big_enough(tablet)
     shot(tablet, f"{screen}-5-review")
+    # Back to the pad: its buttons again, the review gone.
+    tablet.get_by_role("button", name="Perbaiki").click()
+    in_view(tablet, "#sign-next")
+    tablet.get_by_role("button", name="Lanjut", exact=True).click()
     tablet.get_by_role("button", name="Ya, kirim").click()
     tablet.get_by_text("Tanda tangan Anda sudah tersimpan.").wait_for()
     in_view(tablet, "#screen-thanks button")

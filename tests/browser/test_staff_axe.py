@@ -14,10 +14,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def staff_page(browser, live_server, staff):
+def logged_in_page(browser, live_server, user):
     client = Client()
-    client.force_login(staff)
+    client.force_login(user)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     context.add_cookies(
         [
@@ -28,9 +27,21 @@ def staff_page(browser, live_server, staff):
             }
         ]
     )
-    page = context.new_page()
+    return context.new_page()
+
+
+@pytest.fixture
+def staff_page(browser, live_server, staff):
+    page = logged_in_page(browser, live_server, staff)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def admin_page(browser, live_server, superuser):
+    page = logged_in_page(browser, live_server, superuser)
+    yield page
+    page.context.close()
 
 
 def test_stations_page_passes_axe(staff_page, live_server, open_event):
@@ -53,3 +64,37 @@ def test_staff_pages_around_the_tablet_pass_axe(staff_page, live_server, open_ev
     make_signature(make_signatory(open_event))
     staff_page.goto(f"{live_server.url}/{path.format(pk=open_event.pk)}".replace("//", "/", 2))
     assert serious_violations(staff_page) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "kegiatan/{pk}/penanda-tangan/tambah/",
+        "kegiatan/{pk}/penanda-tangan/{signatory}/ubah/",
+        "kegiatan/{pk}/impor/",
+        "kegiatan/{pk}/dokumen/",
+    ],
+)
+def test_signatory_import_and_document_pages_pass_axe(staff_page, live_server, open_event, path):
+    signatory = make_signatory(open_event, "Rudiyanto")
+    make_signature(make_signatory(open_event, "Siti Aminah", nip=""))
+    staff_page.goto(f"{live_server.url}/{path.format(pk=open_event.pk, signatory=signatory.pk)}")
+    assert serious_violations(staff_page) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "admin/",
+        "admin/pledges/signatory/",
+        "admin/pledges/signatory/{signatory}/change/",
+        "admin/pledges/event/{pk}/change/",
+        "admin/pledges/signature/",
+    ],
+)
+def test_django_admin_pages_pass_axe(admin_page, live_server, open_event, path):
+    signatory = make_signatory(open_event, "Rudiyanto")
+    make_signature(make_signatory(open_event, "Siti Aminah", nip=""))
+    admin_page.goto(f"{live_server.url}/{path.format(pk=open_event.pk, signatory=signatory.pk)}")
+    assert admin_page.locator("#content").count() == 1
+    assert serious_violations(admin_page) == []
