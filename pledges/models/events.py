@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pledges.core.nip import validate_nip
+from pledges.core.text import search_key
 from pledges.errors import Code, PledgeError
 
 
@@ -131,11 +133,51 @@ class Event(models.Model):
         return self.status == self.Status.OPEN
 
 
+class SignatoryQuerySet(models.QuerySet):
+    def in_protocol_order(self):
+        """Protocol order, the one order of people on every list and document.
+
+        The places staff set for the event first (1, 2, 3 …), then everyone
+        else by category in the order of `Signatory.Category` (kepala daerah,
+        wakil, sekda, kepala OPD, camat, lurah, kepala desa, ASN lainnya,
+        non-ASN), then by name.
+        """
+        return self.order_by(*protocol_ordering())
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for signatory in objs:
+            signatory.fill_search_text()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def protocol_ordering(prefix: str = "") -> list:
+    """ORDER BY terms of protocol order, for signatories reached through `prefix`
+    (e.g. "signatory__" from a signature)."""
+    rank = Case(
+        *(
+            When(**{f"{prefix}category": value}, then=Value(number))
+            for number, value in enumerate(Signatory.Category.values)
+        ),
+        default=Value(len(Signatory.Category.values)),
+        output_field=IntegerField(),
+    )
+    return [
+        F(f"{prefix}protocol_position").asc(nulls_last=True),
+        rank.asc(),
+        Lower(f"{prefix}full_name").asc(),
+        F(f"{prefix}pk").asc(),
+    ]
+
+
 class Signatory(models.Model):
     """A person registered to sign at one event."""
 
+    # In protocol order: lists and documents rank people by this order (see
+    # `protocol_ordering`), so a new category goes where protocol places it.
     class Category(models.TextChoices):
         KEPALA_DAERAH = "kepala_daerah", _("Kepala daerah")
+        WAKIL_KEPALA_DAERAH = "wakil_kepala_daerah", _("Wakil kepala daerah")
         SEKDA = "sekda", _("Sekretaris daerah")
         KEPALA_OPD = "kepala_opd", _("Kepala OPD")
         CAMAT = "camat", _("Camat")
@@ -168,7 +210,7 @@ class Signatory(models.Model):
         help_text=_("18 digit; kosongkan untuk non-ASN."),
     )
     position = models.CharField(_("jabatan"), max_length=200)
-    category = models.CharField(_("kategori"), max_length=14, choices=Category.choices)
+    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
     agency = models.CharField(_("instansi/OPD"), max_length=200, blank=True)
     led_region = models.ForeignKey(
         "pledges.Region",
@@ -184,7 +226,19 @@ class Signatory(models.Model):
         choices=Registration.choices,
         default=Registration.PRE_REGISTERED,
     )
+    # Staff may set the event's own order: people with a place come first, by place.
+    protocol_position = models.PositiveIntegerField(
+        _("nomor urut protokol"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan untuk urutan protokol baku (kepala daerah, wakil, sekda, …)."),
+    )
+    # Name, NIP, jabatan and instansi as staff searches compare them
+    # (`pledges.core.text.search_key`); kept by save() and bulk_create().
+    search_text = models.TextField(_("teks pencarian"), blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("didaftarkan"), auto_now_add=True)
+
+    objects = SignatoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("penanda tangan")
@@ -202,3 +256,15 @@ class Signatory(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    SEARCHED_FIELDS = ("full_name", "nip", "position", "agency")
+
+    def save(self, *args, **kwargs):
+        self.fill_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def fill_search_text(self) -> None:
+        self.search_text = search_key(" ".join(getattr(self, f) for f in self.SEARCHED_FIELDS))
