@@ -235,6 +235,7 @@ class SignatoryFilterForm(forms.Form):
         label=_("Kategori"),
         required=False,
         choices=[("", _("Semua kategori")), *Signatory.Category.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -244,6 +245,7 @@ class SignatoryFilterForm(forms.Form):
             (SIGNED, _("Sudah tanda tangan")),
             (NOT_SIGNED, _("Belum tanda tangan")),
         ],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def signatories(self, event):
