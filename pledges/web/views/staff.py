@@ -70,8 +70,11 @@ def event_detail(request, pk):
         .select_related("signature", "led_region")
         .only(*SIGNATORY_LIST_FIELDS)
     )
-    page = Paginator(signatories, SIGNATORIES_PER_PAGE).get_page(request.GET.get("page"))
     registered, signed = event_counts([event])[event.pk]
+    paginator = Paginator(signatories, SIGNATORIES_PER_PAGE)
+    if not filters.active:
+        paginator.count = registered  # counted already: no second COUNT of the same rows
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
