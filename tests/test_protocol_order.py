@@ -192,3 +192,11 @@ def test_the_order_is_fixed_once_the_event_closes(gathering, open_event):
     with pytest.raises(PledgeError) as refused:
         set_protocol_position(gathering["Lurah Bukir"], 1)
     assert refused.value.code == Code.CLOSED
+
+
+def test_verification_page_lists_the_deklarasi_signers_as_the_document_does(
+    client, gathering, open_event
+):
+    document = documents.make_document(open_event, Document.Kind.DEKLARASI)
+    page = client.get(f"/verifikasi/{document.verification_code}/").content.decode()
+    assert order_in(page, PROTOCOL) == PROTOCOL
