@@ -49,6 +49,7 @@ class Code(models.TextChoices):
     FIELD_TOO_LONG = "field_too_long", _("Isian terlalu panjang")
     TEXT_INVALID = "text_invalid", _("Teks berisi karakter yang tidak diizinkan")
     CATEGORY_INVALID = "category_invalid", _("Kategori tidak dikenal")
+    POSITION_INVALID = "position_invalid", _("Nomor urut tidak sah")
     # Imports and files
     FILE_TOO_LARGE = "file_too_large", _("Berkas terlalu besar")
     FILE_EMPTY = "file_empty", _("Berkas kosong")

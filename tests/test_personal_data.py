@@ -71,6 +71,7 @@ def test_purge_erases_personal_data_but_keeps_documents_verifiable(
     assert not Signature.objects.exists()
     signatory.refresh_from_db()
     assert (signatory.full_name, signatory.nip, signatory.category) == ("(dihapus)", "", "sekda")
+    assert "rudiyanto" not in signatory.search_text  # nor can the name be searched for
     document.refresh_from_db()
     assert document.file.name == "" and not path.exists()
     assert document.sha256 == "ab" * 32 and document.verification_code

@@ -142,3 +142,15 @@ def spellings(query: str) -> list[str]:
     composed = normalize_text(query)
     decomposed = unicodedata.normalize("NFD", composed)
     return [composed] if decomposed == composed else [composed, decomposed]
+
+
+def search_key(value) -> str:
+    """`value` as staff searches compare it: no case, no diacritics, one space between words.
+
+    "Dr. RENÉ  Siti" and "dr. rene siti" give the same key, whichever way
+    (NFC or NFD) the accents were typed: decomposed, stripped of combining
+    marks, casefolded.
+    """
+    text = unicodedata.normalize("NFKD", normalize_text(value))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(text.casefold().split())

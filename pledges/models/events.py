@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pledges.core.nip import validate_nip
+from pledges.core.text import search_key
 from pledges.errors import Code, PledgeError
 
 
@@ -135,18 +137,62 @@ class Event(models.Model):
         return self.status == self.Status.OPEN
 
 
+class SignatoryQuerySet(models.QuerySet):
+    def in_protocol_order(self):
+        """Protocol order, the one order of people on every list and document.
+
+        The places staff set for the event first (1, 2, 3 …), then everyone
+        else by category in the order of `Signatory.Category` (kepala daerah,
+        wakil, sekda, kepala OPD, camat, lurah, kepala desa, ASN lainnya,
+        non-ASN), then by name.
+        """
+        return self.order_by(*protocol_ordering())
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for signatory in objs:
+            signatory.fill_search_text()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+# In protocol order: lists and documents rank people by this order (see
+# `protocol_ordering`), so a new category goes where protocol places it.
+class SignatoryCategory(models.TextChoices):
+    KEPALA_DAERAH = "kepala_daerah", _("Kepala daerah")
+    WAKIL_KEPALA_DAERAH = "wakil_kepala_daerah", _("Wakil kepala daerah")
+    SEKDA = "sekda", _("Sekretaris daerah")
+    KEPALA_OPD = "kepala_opd", _("Kepala OPD")
+    CAMAT = "camat", _("Camat")
+    LURAH = "lurah", _("Lurah")
+    KEPALA_DESA = "kepala_desa", _("Kepala desa")
+    ASN_LAINNYA = "asn_lainnya", _("ASN lainnya")
+    NON_ASN = "non_asn", _("Non-ASN")
+
+
+def protocol_terms() -> list:
+    """What protocol order compares: the place staff set (none last), the category's
+    rank, the name whatever its case, the id."""
+    rank = Case(
+        *(
+            When(category=value, then=Value(number))
+            for number, value in enumerate(SignatoryCategory.values)
+        ),
+        default=Value(len(SignatoryCategory.values)),
+        output_field=IntegerField(),
+    )
+    return [F("protocol_position"), rank, Lower("full_name"), F("id")]
+
+
+def protocol_ordering() -> list:
+    """ORDER BY terms of protocol order (`protocol_terms`, places set by staff first)."""
+    position, *rest = protocol_terms()
+    return [position.asc(nulls_last=True), *(term.asc() for term in rest)]
+
+
 class Signatory(models.Model):
     """A person registered to sign at one event."""
 
-    class Category(models.TextChoices):
-        KEPALA_DAERAH = "kepala_daerah", _("Kepala daerah")
-        SEKDA = "sekda", _("Sekretaris daerah")
-        KEPALA_OPD = "kepala_opd", _("Kepala OPD")
-        CAMAT = "camat", _("Camat")
-        LURAH = "lurah", _("Lurah")
-        KEPALA_DESA = "kepala_desa", _("Kepala desa")
-        ASN_LAINNYA = "asn_lainnya", _("ASN lainnya")
-        NON_ASN = "non_asn", _("Non-ASN")
+    Category = SignatoryCategory
 
     class Registration(models.TextChoices):
         PRE_REGISTERED = "pre_registered", _("Didaftarkan petugas")
@@ -172,7 +218,7 @@ class Signatory(models.Model):
         help_text=_("18 digit; kosongkan untuk non-ASN."),
     )
     position = models.CharField(_("jabatan"), max_length=200)
-    category = models.CharField(_("kategori"), max_length=14, choices=Category.choices)
+    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
     agency = models.CharField(_("instansi/OPD"), max_length=200, blank=True)
     led_region = models.ForeignKey(
         "pledges.Region",
@@ -188,7 +234,19 @@ class Signatory(models.Model):
         choices=Registration.choices,
         default=Registration.PRE_REGISTERED,
     )
+    # Staff may set the event's own order: people with a place come first, by place.
+    protocol_position = models.PositiveIntegerField(
+        _("nomor urut protokol"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan untuk urutan protokol baku (kepala daerah, wakil, sekda, …)."),
+    )
+    # Name, NIP, jabatan and instansi as staff searches compare them
+    # (`pledges.core.text.search_key`); kept by save() and bulk_create().
+    search_text = models.TextField(_("teks pencarian"), blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("didaftarkan"), auto_now_add=True)
+
+    objects = SignatoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("penanda tangan")
@@ -202,7 +260,25 @@ class Signatory(models.Model):
                 violation_error_message=_("NIP ini sudah terdaftar pada kegiatan ini."),
             ),
         ]
-        indexes = [models.Index(fields=["event", "category"])]
+        indexes = [
+            models.Index(fields=["event", "category"]),
+            # A page of an event's list in protocol order reads 50 index entries
+            # (PostgreSQL), not the event's thousands of rows sorted.
+            # PostgreSQL sorts NULL last in an ascending index, as the ordering wants.
+            models.Index(F("event"), *protocol_terms(), name="signatory_protocol_order"),
+        ]
 
     def __str__(self):
         return self.full_name
+
+    SEARCHED_FIELDS = ("full_name", "nip", "position", "agency")
+
+    def save(self, *args, **kwargs):
+        self.fill_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def fill_search_text(self) -> None:
+        self.search_text = search_key(" ".join(getattr(self, f) for f in self.SEARCHED_FIELDS))

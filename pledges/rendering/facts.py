@@ -88,10 +88,11 @@ def pakta_integritas_facts(signatory: Signatory) -> dict:
 
 def collective_deklarasi_facts(event: Event) -> dict:
     facts = event_facts(event)
+    # Protocol order, not signing order: the Wali Kota heads the list however late they signed.
     signed = (
         event.signatories.filter(signature__isnull=False)
         .select_related("signature")
-        .order_by("signature__signed_at", "pk")
+        .in_protocol_order()
     )
     signers = [signer_facts(s, event.region, number) for number, s in enumerate(signed, 1)]
     if not signers:
@@ -104,17 +105,18 @@ def collective_deklarasi_facts(event: Event) -> dict:
 
 def daftar_hadir_facts(event: Event) -> dict:
     facts = event_facts(event)
-    signatories = event.signatories.select_related("signature").order_by("full_name", "pk")
-    by_category = {value: [] for value in Signatory.Category.values}
+    signatories = event.signatories.select_related("signature").in_protocol_order()
+    # One group per category, in the order its first member comes in protocol
+    # order: the categories' own order, unless staff set the event's order.
+    by_category: dict[str, list[Signatory]] = {}
     for signatory in signatories:
-        by_category[signatory.category].append(signatory)
+        by_category.setdefault(signatory.category, []).append(signatory)
     groups, total, present = [], 0, 0
-    for value, label in Signatory.Category.choices:
-        rows = [signer_facts(s, event.region, n) for n, s in enumerate(by_category[value], 1)]
-        if rows:
-            groups.append({"category": str(label), "rows": rows})
-            total += len(rows)
-            present += sum(row["signed"] for row in rows)
+    for value, members in by_category.items():
+        rows = [signer_facts(s, event.region, n) for n, s in enumerate(members, 1)]
+        groups.append({"category": str(Signatory.Category(value).label), "rows": rows})
+        total += len(rows)
+        present += sum(row["signed"] for row in rows)
     if not total:
         raise PledgeError(_("Belum ada peserta yang terdaftar."), code=Code.NO_SIGNATORIES)
     return {**facts, "groups": groups, "total": total, "present": present}

@@ -32,6 +32,7 @@ SKIPPED_FIELDS = {
     "password",
     "updated_at",
     "last_login",
+    "search_text",  # a signatory's own fields again, folded for search
 }
 AUDITED_MODELS = (
     "BawasluUnit",

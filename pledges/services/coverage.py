@@ -43,6 +43,7 @@ def event_coverage(event: Event) -> Coverage:
         Signatory.objects.filter(event=event, led_region__isnull=False)
         .filter(category__in=list(Signatory.REGION_LEVEL_FOR_CATEGORY))
         .annotate(signed=Count("signature"))
+        .in_protocol_order()
         .values_list("led_region_id", "full_name", "signed")
     )
     status_of: dict[str, str] = {}

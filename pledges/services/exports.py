@@ -21,13 +21,13 @@ HEADER = [
 
 def export_signatories(event: Event, fmt: str) -> tuple[str, str, bytes]:
     """(filename, mimetype, bytes) of every signatory of `event` with their signing time,
-    in the region's time zone, and station. One query whatever the size."""
+    in the region's time zone, and station, in protocol order. One query whatever the size."""
     zone, abbreviation = event.region.time_zone, event.region.time_zone_abbreviation
     signatories = (
         Signatory.objects.filter(event=event)
         .select_related("led_region", "signature__station")
         .defer("signature__strokes", "signature__svg")
-        .order_by("category", "full_name", "pk")
+        .in_protocol_order()
     )
     rows = []
     for signatory in signatories:

@@ -228,7 +228,14 @@ def _category(value: str) -> str | None:
     for choice in Signatory.Category:
         if wanted in (choice.value.replace("_", " "), str(choice.label).lower()):
             return choice.value
-    return {"sekretaris daerah": "sekda", "kades": "kepala_desa", "asn": "asn_lainnya"}.get(wanted)
+    return {
+        "sekretaris daerah": "sekda",
+        "kades": "kepala_desa",
+        "asn": "asn_lainnya",
+        "wakil": "wakil_kepala_daerah",
+        "wakil bupati": "wakil_kepala_daerah",
+        "wakil wali kota": "wakil_kepala_daerah",
+    }.get(wanted)
 
 
 def _region_key(name: str) -> str:

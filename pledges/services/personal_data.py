@@ -133,7 +133,9 @@ def purge_event_personal_data(event: Event, now=None) -> dict[str, int]:
         AuditEntry.objects.filter(
             event_id=event.pk, object_type__in=["Signatory", "Signature", "Document"]
         ).update(object_repr="(data pribadi dihapus)", changes={})
-        erased = signatories.update(full_name="(dihapus)", nip="", position="", agency="")
+        erased = signatories.update(
+            full_name="(dihapus)", nip="", position="", agency="", search_text="(dihapus)"
+        )
         Document.objects.filter(pk__in=[d.pk for d in documents]).update(file="")
         event.personal_data_purged_at = now or timezone.now()
         Event.objects.filter(pk=event.pk).update(

@@ -146,6 +146,16 @@ def check_signatory_changeable(signatory) -> None:
         )
 
 
+def check_order_changeable(event: Event) -> None:
+    """Staff set the event's order of people (signed or not) until it closes: the order
+    is how documents list them, not evidence. Raises PledgeError "closed"."""
+    if event.status == Event.Status.CLOSED:
+        raise PledgeError(
+            _("Kegiatan sudah ditutup; urutan penanda tangan tidak dapat diubah lagi."),
+            code=Code.CLOSED,
+        )
+
+
 def check_signatory_stays_in_event(stored, proposed) -> None:
     """A registration belongs to one event for good. Raises PledgeError "field_locked"."""
     if stored.event_id != proposed.event_id:

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pledges.core.nip import normalize_nip, validate_nip
-from pledges.core.text import clean_text
+from pledges.core.text import clean_text, search_key
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Region, Signatory
 from pledges.services import rulebook
@@ -152,3 +152,56 @@ def _save_unique(signatory: Signatory) -> None:
                 code=Code.NIP_DUPLICATE,
             ) from None
         raise
+
+
+# The highest place staff may give a person in the event's order.
+MAX_PROTOCOL_POSITION = 9999
+
+
+@transaction.atomic
+def set_protocol_position(signatory: Signatory, position: int | None) -> Signatory:
+    """Give `signatory` place `position` in the event's order (None: the protocol rule).
+
+    Signed or not, until the event closes. Raises PledgeError "closed" or
+    "position_invalid" (not a whole number from 1 to MAX_PROTOCOL_POSITION).
+    """
+    signatory = Signatory.objects.select_for_update().select_related("event").get(pk=signatory.pk)
+    rulebook.check_order_changeable(signatory.event)
+    if position is not None and (
+        isinstance(position, bool)
+        or not isinstance(position, int)
+        or not 1 <= position <= MAX_PROTOCOL_POSITION
+    ):
+        raise PledgeError(
+            _("Nomor urut harus bilangan bulat 1 sampai %(max)d.") % {"max": MAX_PROTOCOL_POSITION},
+            code=Code.POSITION_INVALID,
+        )
+    signatory.protocol_position = position
+    signatory.save(update_fields=["protocol_position"])
+    return signatory
+
+
+# Status filter of a signatory list.
+SIGNED, NOT_SIGNED = "signed", "not_signed"
+
+
+def find_signatories(event: Event, query: str = "", category: str = "", status: str = ""):
+    """The event's signatories in protocol order, searched and filtered.
+
+    `query` matches, whatever the case and accents, every word in the name,
+    NIP, jabatan or instansi; a query of digits (grouped as people type a
+    NIP) matches part of the NIP. `category` is a `Signatory.Category`
+    value, `status` SIGNED or NOT_SIGNED; anything else filters nothing.
+    """
+    signatories = event.signatories.all()
+    digits = normalize_nip(query or "")
+    if digits and digits.isascii() and digits.isdigit():
+        signatories = signatories.filter(nip__contains=digits)
+    else:
+        for word in search_key(query).split():
+            signatories = signatories.filter(search_text__contains=word)
+    if category in Signatory.Category.values:
+        signatories = signatories.filter(category=category)
+    if status in (SIGNED, NOT_SIGNED):
+        signatories = signatories.filter(signature__isnull=status == NOT_SIGNED)
+    return signatories.in_protocol_order()

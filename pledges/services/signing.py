@@ -172,7 +172,7 @@ def unsigned_signatories(station: SigningStation, query: str = "", limit: int | 
     """
     signatories = Signatory.objects.filter(
         event_id=station.event_id, signature__isnull=True
-    ).order_by("full_name", "pk")
+    ).in_protocol_order()
     names = spellings(query or "")
     if names[0]:
         digits = normalize_nip(names[0])

@@ -11,7 +11,15 @@ from pledges.core.text import clean_text
 from pledges.errors import PledgeError
 from pledges.models import Event, Region, Signatory
 from pledges.services import rulebook
-from pledges.services.signatories import MAX_NIP_TYPED, TEXT_FIELDS, leadable_regions
+from pledges.services.signatories import (
+    MAX_NIP_TYPED,
+    MAX_PROTOCOL_POSITION,
+    NOT_SIGNED,
+    SIGNED,
+    TEXT_FIELDS,
+    find_signatories,
+    leadable_regions,
+)
 from pledges.services.visibility import templates_usable_by
 
 
@@ -217,3 +225,49 @@ class EventFilterForm(forms.Form):
         if self.cleaned_data["region"]:
             events = events.filter(region_id=self.cleaned_data["region"])
         return events
+
+
+class SignatoryFilterForm(forms.Form):
+    """Search and filters of an event's signatory list; what does not parse filters nothing."""
+
+    q = forms.CharField(label=_("Cari"), required=False, max_length=100)
+    category = forms.ChoiceField(
+        label=_("Kategori"),
+        required=False,
+        choices=[("", _("Semua kategori")), *Signatory.Category.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Semua status")),
+            (SIGNED, _("Sudah tanda tangan")),
+            (NOT_SIGNED, _("Belum tanda tangan")),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def signatories(self, event):
+        values = self.cleaned_data if self.is_valid() else {}
+        return find_signatories(
+            event, values.get("q", ""), values.get("category", ""), values.get("status", "")
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+class ProtocolPositionForm(forms.Form):
+    position = forms.IntegerField(
+        label=_("Nomor urut"),
+        required=False,
+        min_value=1,
+        max_value=MAX_PROTOCOL_POSITION,
+        help_text=_(
+            "Yang diberi nomor tampil paling atas, menurut nomornya; kosongkan untuk "
+            "urutan protokol baku (kepala daerah, wakil kepala daerah, sekda, kepala OPD, "
+            "camat, lurah, kepala desa, ASN lainnya, non-ASN, lalu nama)."
+        ),
+    )

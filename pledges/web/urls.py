@@ -48,6 +48,11 @@ staff_patterns = [
         name="signatory_edit",
     ),
     path(
+        "kegiatan/<int:pk>/penanda-tangan/<int:signatory_pk>/urutan/",
+        staff_signatories.signatory_order,
+        name="signatory_order",
+    ),
+    path(
         "kegiatan/<int:pk>/penanda-tangan/<int:signatory_pk>/hapus/",
         staff_signatories.signatory_delete,
         name="signatory_delete",

@@ -145,7 +145,7 @@ def _overview(event, request) -> dict:
     latest_individual = documents.latest_individual_documents(event)
     # Without the signatures: their strokes would cost about a second per
     # poll at 600 signers, and the list shows none of them.
-    signed = list(event.signatories.filter(signature__isnull=False).order_by("full_name", "pk"))
+    signed = list(event.signatories.filter(signature__isnull=False).in_protocol_order())
     rows = [(signatory, latest_individual.get(signatory.pk)) for signatory in signed]
     statuses = [document.status for document in latest_individual.values()]
     pending = any(documents.is_in_progress(d) for d in [*collective, *latest_individual.values()])

@@ -83,7 +83,7 @@ def _signers(document: Document, page_number) -> Page | None:
     elif document.kind == Document.Kind.DEKLARASI:
         people = document.event.signatories.filter(
             signature__signed_at__lte=document.created_at
-        ).order_by("signature__signed_at", "pk")
+        ).in_protocol_order()
     else:
         return None
     rows = people.values("full_name", "nip", "position", "signature__signed_at")

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
@@ -16,9 +17,24 @@ from pledges.services import events as event_ops
 from pledges.services.stats import event_counts
 from pledges.services.visibility import events_visible_to
 from pledges.web.access import get_event_for, unit_for_new_events
-from pledges.web.forms import EventFilterForm, EventForm
+from pledges.web.forms import EventFilterForm, EventForm, SignatoryFilterForm
 
 EVENTS_PER_PAGE = 25
+SIGNATORIES_PER_PAGE = 50
+# What a row of the signatory list shows: never the signature's strokes or picture.
+SIGNATORY_LIST_FIELDS = (
+    "event_id",
+    "full_name",
+    "nip",
+    "position",
+    "category",
+    "agency",
+    "registration",
+    "protocol_position",
+    "led_region",
+    "led_region__name",
+    "signature__signed_at",
+)
 
 
 @login_required
@@ -42,17 +58,40 @@ def home(request):
 
 @login_required
 def event_detail(request, pk):
+    """The event's signatories a page at a time, in protocol order, searched and filtered.
+
+    Costs the same queries at 50 signatories as at 5,000. An htmx request
+    (typing in the search box, a filter, a page link) gets only the list.
+    """
     event = get_event_for(request.user, pk)
+    filters = SignatoryFilterForm(request.GET)
     signatories = (
-        event.signatories.select_related("signature", "led_region")
-        .defer("signature__strokes", "signature__svg")
-        .order_by("category", "full_name", "pk")
+        filters.signatories(event)
+        .select_related("signature", "led_region")
+        .only(*SIGNATORY_LIST_FIELDS)
     )
-    return render(
-        request,
-        "pledges/staff/event.html",
-        {"event": event, "signatories": signatories, "tab": "signatories"},
-    )
+    registered, signed = event_counts([event])[event.pk]
+    paginator = Paginator(signatories, SIGNATORIES_PER_PAGE)
+    if not filters.active:
+        paginator.count = registered  # counted already: no second COUNT of the same rows
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "event": event,
+        "tab": "signatories",
+        "filters": filters,
+        "page": page,
+        "registered": registered,
+        "signed": signed,
+        "query": query.urlencode(),
+    }
+    headers = request.headers
+    partial = "hx-request" in headers and "hx-history-restore-request" not in headers
+    template = "pledges/staff/_signatory_list.html" if partial else "pledges/staff/event.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -10,9 +10,20 @@ from django.utils.translation import gettext as _
 from pledges.errors import PledgeError
 from pledges.models import ImportRun, Signatory
 from pledges.services import imports, tasks
-from pledges.services.signatories import register_signatory, remove_signatory, update_signatory
+from pledges.services.signatories import (
+    MAX_PROTOCOL_POSITION,
+    register_signatory,
+    remove_signatory,
+    set_protocol_position,
+    update_signatory,
+)
 from pledges.web.access import get_event_for, get_signatory_for
-from pledges.web.forms import ImportCommitForm, ImportUploadForm, SignatoryForm
+from pledges.web.forms import (
+    ImportCommitForm,
+    ImportUploadForm,
+    ProtocolPositionForm,
+    SignatoryForm,
+)
 from pledges.web.views.files import attachment
 
 
@@ -75,6 +86,41 @@ def signatory_delete(request, pk, signatory_pk):
         request,
         "pledges/staff/signatory_delete.html",
         {"event": event, "signatory": signatory, "tab": "signatories"},
+    )
+
+
+@login_required
+def signatory_order(request, pk, signatory_pk):
+    """Give one signatory, signed or not, a place in the event's order (or take it away)."""
+    event, signatory = get_signatory_for(request.user, pk, signatory_pk)
+    form = ProtocolPositionForm(
+        request.POST or None, initial={"position": signatory.protocol_position}
+    )
+    if form.is_valid():
+        try:
+            set_protocol_position(signatory, form.cleaned_data["position"])
+        except PledgeError as error:
+            form.add_error(None, error.message)
+        else:
+            position = form.cleaned_data["position"]
+            messages.success(
+                request,
+                _("%(name)s kini bernomor urut %(position)d.")
+                % {"name": signatory, "position": position}
+                if position
+                else _("%(name)s kini mengikuti urutan protokol baku.") % {"name": signatory},
+            )
+            return redirect(event)
+    return render(
+        request,
+        "pledges/staff/signatory_order.html",
+        {
+            "event": event,
+            "signatory": signatory,
+            "form": form,
+            "max_position": MAX_PROTOCOL_POSITION,
+            "tab": "signatories",
+        },
     )
 
 
