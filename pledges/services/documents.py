@@ -47,7 +47,7 @@ from pledges.rendering.facts import (
     daftar_hadir_facts,
     pakta_integritas_facts,
 )
-from pledges.services import audit
+from pledges.services import audit, trail
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ RENDERERS = {
 }
 
 # Bumped whenever the PDF templates change what a document looks like.
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 
 
 def document_facts(event: Event, kind: str, signatory: Signatory | None = None) -> dict:
@@ -201,7 +201,11 @@ def build_document(document: Document) -> Document:
     event = document.event
     try:
         facts = document_facts(event, document.kind, document.signatory)
-        filename, _mimetype, pdf = RENDERERS[document.kind](facts, Verification.of(document))
+        # The trail's head as the PDF is drawn: printed on it and kept with it,
+        # but not in the fingerprint (every download adds an entry).
+        head = trail.event_head(event)
+        shown = {**facts, "audit": head.printed(event.region) if head else None}
+        filename, _mimetype, pdf = RENDERERS[document.kind](shown, Verification.of(document))
         sealed = sealing.seal_pdf(
             pdf,
             reason=_("Segel %(unit)s atas %(kind)s")
@@ -217,6 +221,9 @@ def build_document(document: Document) -> Document:
         logger.exception("Rendering document %s failed", document.pk)
         return _fail(document, _("PDF tidak dapat dibuat: %(error)s") % {"error": error})
     document.source_fingerprint = fingerprint(facts)
+    if head is not None:
+        document.audit_length, document.audit_head = head.length, head.hash
+        document.audit_head_at = head.at
     return _store(document, filename, sealed, seal)
 
 
