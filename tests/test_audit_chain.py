@@ -89,6 +89,16 @@ def test_a_deleted_entry_and_a_cut_off_end_are_found(open_event):
     assert not ok and f"ujung rantai mencatat {len(entries)} entri, ditemukan 1" in report
 
 
+def test_bulk_entries_of_an_import_join_the_same_chain(open_event):
+    people = [make_signatory(open_event, f"Impor {n}", nip="") for n in range(3)]
+    audit.record_many("create", people)
+    audit.record("update", open_event, note="sesudah impor")
+    entries = AuditEntry.objects.filter(chain=open_event.pk)
+    assert entries.filter(action="create", object_type="Signatory").count() == 6
+    assert sorted(entries.values_list("seq", flat=True)) == list(range(1, entries.count() + 1))
+    assert list(check_audit_chains()) == []
+
+
 def test_entries_outside_events_have_their_own_chain(superuser, unit):
     audit.record("update", unit, note="satu")
     audit.record("update", unit, note="dua")
