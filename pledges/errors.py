@@ -92,6 +92,7 @@ class Code(models.TextChoices):
     # Templates
     TEMPLATE_SIGNED = "template_signed", _("Templat sudah ditandatangani")
     TEMPLATE_NOT_CURRENT = "template_not_current", _("Bukan versi templat terbaru")
+    TEMPLATE_WORDING = "template_wording", _("Bentuk perorangan atau bersama tidak sesuai")
     # Backups
     BACKUP = "backup", _("Bukan folder cadangan")
     BACKUP_DAMAGED = "backup_damaged", _("Berkas cadangan rusak")

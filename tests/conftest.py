@@ -132,6 +132,8 @@ def make_unit_template(unit, slug, title):
         opening="Kami:",
         points=["Satu."],
         closing="Demikian.",
+        individual_opening="Saya:",
+        individual_closing="Demikian.",
     )
 
 

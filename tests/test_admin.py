@@ -160,8 +160,10 @@ def test_editing_a_signed_template_in_admin_makes_a_new_version(client, superuse
             "kind": template.kind,
             "title": template.title,
             "opening": template.opening,
+            "individual_opening": template.individual_opening,
             "points": "Butir satu.\nButir dua.",
             "closing": template.closing,
+            "individual_closing": template.individual_closing,
             "source": "",
         },
     )

@@ -518,8 +518,10 @@ def test_staff_make_templates_of_their_own_unit_and_revise_them_as_new_versions(
         kind="ikrar",
         title="Ikrar baru",
         opening="Kami:",
+        individual_opening="Saya:",
         points="Satu.\nDua.",
         closing="Demikian.",
+        individual_closing="Demikian.",
     )(client, world)
     made = PledgeTemplate.objects.get(slug="ikrar-baru")
     assert made.unit == world["unit"]

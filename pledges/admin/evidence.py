@@ -153,6 +153,10 @@ class AuditEntryAdmin(EvidenceAdmin):
         "object_repr",
         "event",
         "summary",
+        "chain",
+        "seq",
+        "prev_hash",
+        "hash",
     ]
     fields = readonly_fields
 

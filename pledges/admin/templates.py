@@ -24,7 +24,18 @@ class PledgeTemplateForm(forms.ModelForm):
 
     class Meta:
         model = PledgeTemplate
-        fields = ["unit", "slug", "kind", "title", "opening", "points", "closing", "source"]
+        fields = [
+            "unit",
+            "slug",
+            "kind",
+            "title",
+            "individual_opening",
+            "opening",
+            "points",
+            "individual_closing",
+            "closing",
+            "source",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +60,10 @@ class PledgeTemplateAdmin(RulebookAdmin):
     list_filter = ["kind", "is_current"]
     search_fields = ["title", "slug", "points"]
     list_select_related = ["unit"]
+
+    def check_form(self, request, stored, form):
+        # The same check the service makes when saving, shown beside the form.
+        rulebook.check_template_wording(form.cleaned_data)
 
     @admin.display(description=_("jumlah butir"))
     def point_count(self, template):

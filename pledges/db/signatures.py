@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from pledges.core import chain as hashing
+from pledges.db.audit_chain import append_entries, ensure_chain
 from pledges.db.rows import insert_row, prepared_cursor, typed_values
 from pledges.models import AuditEntry, Signature
 
@@ -65,8 +67,7 @@ def _in_transaction(values, event_id, entry) -> Stored:
         name = row[0]
         pk = insert_row(Signature, values, ignore_conflicts=True)
         if pk is not None:
-            entry = {**entry, "object_id": str(pk), "object_repr": _label(entry, name)}
-            insert_row(AuditEntry, entry)
+            append_entries([{**entry, "object_id": str(pk), "object_repr": _label(entry, name)}])
     return Stored(name, pk)
 
 
@@ -74,7 +75,13 @@ def _in_transaction(values, event_id, entry) -> Stored:
 # implicit transaction: at 50 tablets the five round trips of the transaction
 # above cost more than the work itself (bench/kiosk_load.py). The label is
 # `_label`'s, in SQL: the slot replaced by the name, cut to REPR_LENGTH
-# characters.
+# characters. The entry goes at the end of its event's hash chain with the
+# hashes of `pledges.core.chain`, computed here in SQL: the UPDATE of the
+# chain's row, last, locks it until the statement commits, so concurrent
+# signatures of one event append one after the other (after the wait,
+# PostgreSQL re-reads the row: the head the other one wrote). An event's chain
+# row exists from its opening; if it does not, nothing is stored, and the
+# row is made and the statement run again.
 #
 # The signatory is looked up by primary key alone, its event checked after:
 # given both conditions at once, a planner whose statistics are stale (a list
@@ -87,20 +94,53 @@ WITH found AS MATERIALIZED (
     SELECT id, full_name FROM found WHERE event_id = %s
 ), stored AS (
     INSERT INTO pledges_signature ({signature_columns}) SELECT {signature_values} FROM person
+    WHERE EXISTS (SELECT 1 FROM pledges_auditchain WHERE id = CAST(%s AS bigint))
     ON CONFLICT DO NOTHING RETURNING id
-), logged AS (
-    INSERT INTO pledges_auditentry ({audit_columns}, object_id, object_repr)
-    SELECT {audit_values}, stored.id::text, left(replace(%s, %s, person.full_name), {length})
+), labelled AS MATERIALIZED (
+    SELECT stored.id::text AS object_id,
+        left(replace(CAST(%s AS text), CAST(%s AS text), person.full_name), {length}) AS object_repr
     FROM stored, person
+), personal AS MATERIALIZED (
+    SELECT object_id, object_repr, encode(sha256(convert_to(
+        length(object_repr)::text || ':' || object_repr || CAST(%s AS text), 'UTF8')), 'hex')
+        AS digest
+    FROM labelled
+), linked AS (
+    UPDATE pledges_auditchain AS chain SET
+        length = chain.length + 1,
+        previous = chain.head,
+        head = encode(sha256(convert_to(chain.head || E'\\n' || (chain.length + 1)::text
+            || E'\\n' || CAST(%s AS text) || E'\\n' || personal.object_id
+            || E'\\n' || personal.digest, 'UTF8')), 'hex'),
+        head_at = CAST(%s AS timestamptz)
+    FROM personal WHERE chain.id = CAST(%s AS bigint)
+    RETURNING chain.length, chain.previous, chain.head
+), logged AS (
+    INSERT INTO pledges_auditentry ({audit_columns}, object_id, object_repr,
+        chain, seq, prev_hash, hash, personal_sha256)
+    SELECT {audit_values}, personal.object_id, personal.object_repr,
+        CAST(%s AS bigint), linked.length, linked.previous, linked.head, personal.digest
+    FROM personal, linked
 )
-SELECT person.full_name, stored.id FROM person LEFT JOIN stored ON true
+SELECT person.full_name, stored.id,
+    EXISTS (SELECT 1 FROM pledges_auditchain WHERE id = CAST(%s AS bigint))
+FROM person LEFT JOIN stored ON true
 """
 
 
-def _in_one_statement(values, event_id, entry) -> Stored:
-    entry = dict(entry)
+def _in_one_statement(values, event_id, given_entry) -> Stored:
+    entry = dict(given_entry)
     label = entry.pop("object_repr")
     del entry["object_id"]  # the statement's own: the id of the row it inserts
+    key = entry.get("event_id") or 0
+    fixed = hashing.fixed_text(
+        key,
+        entry["at"],
+        entry["actor_id"],
+        entry["station_id"],
+        entry["action"],
+        entry["object_type"],
+    )
     signature_columns, signature_values, signature_params = typed_values(Signature, values)
     audit_columns, audit_values, audit_params = typed_values(AuditEntry, entry)
     sql = STORE_SQL.format(
@@ -114,9 +154,16 @@ def _in_one_statement(values, event_id, entry) -> Stored:
         values["signatory_id"],
         event_id,
         *signature_params,
-        *audit_params,
+        key,
         label,
         NAME_SLOT,
+        hashing.personal_suffix(entry["changes"]),
+        fixed,
+        entry["at"],
+        key,
+        *audit_params,
+        key,
+        key,
     ]
     # A savepoint only inside an outer transaction (tests): on its own the
     # statement is its own transaction, and BEGIN/COMMIT would be two more trips.
@@ -124,7 +171,13 @@ def _in_one_statement(values, event_id, entry) -> Stored:
     with transaction.atomic() if in_atomic else nullcontext(), prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return Stored(None, None) if row is None else Stored(*row)
+    if row is None:
+        return Stored(None, None)
+    name, pk, chained = row
+    if pk is None and not chained:
+        ensure_chain(key)
+        return _in_one_statement(values, event_id, given_entry)
+    return Stored(name, pk)
 
 
 # The databases that store a signature in one statement; any other takes the transaction.

@@ -1,4 +1,4 @@
-from .audit import AuditEntry
+from .audit import AuditChain, AuditEntry
 from .documents import Document, DocumentArchive
 from .events import Event, Signatory
 from .imports import ImportRun
@@ -9,6 +9,7 @@ from .templates import PledgeTemplate
 from .units import BawasluUnit, User
 
 __all__ = [
+    "AuditChain",
     "AuditEntry",
     "BawasluUnit",
     "Document",

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,22 +22,27 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("Masuk")
         LOOKUP = "lookup", _("Telusuri rekam jejak")
 
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # Set by `pledges.services.audit.entry_values` before the entry is hashed.
+    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    # An entry is never rewritten, not even when its user or station is deleted:
+    # it keeps their id (so its hash still holds), as it keeps its event's.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("pelaku"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
+        db_constraint=False,
     )
     station = models.ForeignKey(
         "pledges.SigningStation",
         verbose_name=_("meja"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
+        db_constraint=False,
     )
     action = models.CharField(_("tindakan"), max_length=8, choices=Action.choices)
     object_type = models.CharField(_("jenis objek"), max_length=40)
@@ -52,12 +58,22 @@ class AuditEntry(models.Model):
         db_constraint=False,
     )
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
+    # The hash chain (`pledges.core.chain`): one per event, 0 for the rest.
+    chain = models.BigIntegerField(_("rantai"), default=0)
+    seq = models.BigIntegerField(_("urutan dalam rantai"), default=0)
+    prev_hash = models.CharField(_("hash entri sebelumnya"), max_length=64, blank=True)
+    hash = models.CharField(_("hash entri"), max_length=64, blank=True)
+    personal_sha256 = models.CharField(_("SHA-256 label dan perubahan"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("catatan audit")
         verbose_name_plural = _("catatan audit")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            # Two entries at one place of a chain would be a fork.
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_one_entry_per_link"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
@@ -103,3 +119,26 @@ def _shown(value) -> str:
     if isinstance(value, list):
         return ", ".join(_shown(item) for item in value) or "(kosong)"
     return str(value)
+
+
+class AuditChain(models.Model):
+    """The head of one audit hash chain: its length and its last entry's hash.
+
+    `id` is the chain's key (an event's id, 0 outside events). Appending an
+    entry locks this row, which serializes the appends of one chain only.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    length = models.BigIntegerField(_("jumlah entri"), default=0)
+    head = models.CharField(_("hash entri terakhir"), max_length=64)
+    # The head before the last append: what that entry's prev_hash is, given by
+    # the one UPDATE that appends it (PostgreSQL's RETURNING shows new values).
+    previous = models.CharField(_("hash entri sebelum yang terakhir"), max_length=64)
+    head_at = models.DateTimeField(_("waktu entri terakhir"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rantai audit")
+        verbose_name_plural = _("rantai audit")
+
+    def __str__(self):
+        return f"rantai {self.id}: {self.length} entri"

@@ -90,6 +90,13 @@ class Document(models.Model):
     )
     seal_level = models.CharField(_("tingkat PAdES"), max_length=12, blank=True)
     error = models.TextField(_("galat"), blank=True)
+    # The head of the event's audit chain when the PDF was drawn, as printed
+    # on it: a later rewrite of the trail no longer leads to this hash.
+    audit_length = models.BigIntegerField(
+        _("jumlah entri audit saat disegel"), null=True, blank=True
+    )
+    audit_head = models.CharField(_("hash jejak audit saat disegel"), max_length=64, blank=True)
+    audit_head_at = models.DateTimeField(_("waktu entri audit terakhir"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     class Meta:

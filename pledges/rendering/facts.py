@@ -13,6 +13,7 @@ from pledges.core.dates import clock_time, long_date
 from pledges.core.nip import format_nip
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory
+from pledges.models.templates import COLLECTIVE, INDIVIDUAL, pledge_form
 from pledges.rendering.pictures import data_uri, signature_data_uri
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,8 @@ def place_name(region) -> str:
     return region.name
 
 
-def event_facts(event: Event) -> dict:
+def event_facts(event: Event, form: str = COLLECTIVE) -> dict:
+    """The event and its frozen pledge in `form`: one person's wording or everyone's."""
     if not event.frozen_pledge:
         raise PledgeError(
             _("Dokumen baru dapat dibuat setelah kegiatan dibuka dan teks ikrarnya dibekukan."),
@@ -50,10 +52,7 @@ def event_facts(event: Event) -> dict:
             "reader_name": event.reader_name,
         },
         "pledge": {
-            "title": event.frozen_pledge["title"],
-            "opening": event.frozen_pledge["opening"],
-            "points": list(event.frozen_pledge["points"]),
-            "closing": event.frozen_pledge["closing"],
+            **pledge_form(event.frozen_pledge, form),
             "sha256": event.frozen_pledge_sha256,
         },
     }
@@ -83,7 +82,7 @@ def pakta_integritas_facts(signatory: Signatory) -> dict:
             code=Code.NOT_SIGNED,
         )
     event = signatory.event
-    return {**event_facts(event), "signer": signer_facts(signatory, event.region)}
+    return {**event_facts(event, INDIVIDUAL), "signer": signer_facts(signatory, event.region)}
 
 
 def collective_deklarasi_facts(event: Event) -> dict:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from pledges.db.rows import insert_row
+from pledges.db.audit_chain import append_entries
 from pledges.models import AuditEntry, Event
 
 REPR_LENGTH = AuditEntry._meta.get_field("object_repr").max_length
@@ -59,9 +59,8 @@ def acting_as(user=None, station=None):
 
 
 def record(action: str, obj, event=None, **changes) -> None:
-    """Write one audit entry about `obj` by the current actor."""
-    # Every signature writes one: a plain INSERT, not the ORM's save().
-    insert_row(AuditEntry, entry_values(action, obj, event, changes))
+    """Write one audit entry about `obj` by the current actor, at the end of its chain."""
+    append_entries([entry_values(action, obj, event, changes)])
 
 
 def record_many(action: str, objects, event=None) -> None:
@@ -69,10 +68,7 @@ def record_many(action: str, objects, event=None) -> None:
 
     For bulk operations (an import) that bypass the model signals.
     """
-    AuditEntry.objects.bulk_create(
-        [AuditEntry(**entry_values(action, obj, event, _field_values(obj))) for obj in objects],
-        batch_size=500,
-    )
+    append_entries([entry_values(action, obj, event, _field_values(obj)) for obj in objects])
 
 
 def entry_values(action: str, obj, event=None, changes=None, *, at=None) -> dict:

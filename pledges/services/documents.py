@@ -51,7 +51,7 @@ from pledges.rendering.facts import (
     pakta_integritas_facts,
 )
 from pledges.rendering.pictures import photo_data_uri
-from pledges.services import audit, person_records, reports
+from pledges.services import audit, person_records, reports, trail
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ RENDERERS = {
 }
 
 # Bumped whenever the PDF templates change what a document looks like.
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 
 
 def document_facts(event: Event, kind: str, signatory: Signatory | None = None) -> dict:
@@ -286,7 +286,13 @@ def build_document(document: Document) -> Document:
         return document
     try:
         facts = _facts_of(document)
-        filename, _mimetype, pdf = RENDERERS[document.kind](facts, Verification.of(document))
+        event = document.event
+        # The trail's head as the PDF is drawn: printed on it and kept with it,
+        # but not in the fingerprint (every download adds an entry). A
+        # person's record spans events: it has no event trail to print.
+        head = trail.event_head(event) if event is not None else None
+        shown = {**facts, "audit": head.printed(event.region) if head else None}
+        filename, _mimetype, pdf = RENDERERS[document.kind](shown, Verification.of(document))
         reason, location = _seal_reason(document)
         sealed = sealing.seal_pdf(pdf, reason=reason, location=location)
         # Validated once, here: the public page shows this record and never
@@ -298,6 +304,9 @@ def build_document(document: Document) -> Document:
         logger.exception("Rendering document %s failed", document.pk)
         return _fail(document, _("PDF tidak dapat dibuat: %(error)s") % {"error": error})
     document.source_fingerprint = fingerprint(facts)
+    if head is not None:
+        document.audit_length, document.audit_head = head.length, head.hash
+        document.audit_head_at = head.at
     return _store(document, filename, sealed, seal)
 
 

@@ -17,14 +17,21 @@ from pledges.services.stats import live_counts
 def open_event(event: Event) -> Event:
     """Open a draft event for signing, freezing its template's text and SHA-256.
 
-    Raises PledgeError(code=Code.NOT_DRAFT) unless the event is a draft.
+    Raises PledgeError(code=Code.NOT_DRAFT) unless the event is a draft, and
+    "template_wording" if its template's forms do not fit (one person's
+    wording heading everyone's deklarasi).
     """
     event = Event.objects.select_for_update().select_related("template").get(pk=event.pk)
     if event.status != Event.Status.DRAFT:
         raise PledgeError(
             _("Hanya kegiatan berstatus draf yang dapat dibuka."), code=Code.NOT_DRAFT
         )
-    pledge = event.template.as_pledge()
+    # A template written before both forms were checked is checked here, last.
+    template = event.template
+    rulebook.check_template_wording(
+        {field: getattr(template, field) for field in template.CONTENT_FIELDS}
+    )
+    pledge = template.as_pledge()
     event.frozen_pledge = pledge
     event.frozen_pledge_text = pledge_text(pledge)
     event.frozen_pledge_sha256 = sha256_hex(event.frozen_pledge_text)

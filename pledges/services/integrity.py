@@ -1,7 +1,7 @@
 """Checks that the evidence still proves what it says: run after a restore, or any time.
 
 Each check yields human-readable problems (Indonesian); an empty result means
-every frozen pledge, signature and stored PDF is intact.
+every frozen pledge, signature, stored PDF and audit hash chain is intact.
 """
 
 import hashlib
@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 from django.core.files.storage import default_storage
 
-from pledges.models import Document, Event, Signature
+from pledges.models import AuditEntry, Document, Event, Signature
 from pledges.models.templates import pledge_text, sha256_hex
+from pledges.services.trail import check_audit_chains, check_document_anchors
 
 
 def check_frozen_pledges() -> Iterator[str]:
@@ -55,10 +56,17 @@ def check_documents() -> Iterator[str]:
 
 def verify_everything() -> tuple[dict[str, int], list[str]]:
     """Run every check; return (how many of each were checked, the problems found)."""
-    problems = [*check_frozen_pledges(), *check_signatures(), *check_documents()]
+    problems = [
+        *check_frozen_pledges(),
+        *check_signatures(),
+        *check_documents(),
+        *check_audit_chains(),
+        *check_document_anchors(),
+    ]
     counts = {
         "kegiatan": Event.objects.exclude(frozen_pledge_sha256="").count(),
         "tanda tangan": Signature.objects.count(),
         "dokumen": Document.objects.filter(status=Document.Status.READY).count(),
+        "entri audit": AuditEntry.objects.count(),
     }
     return counts, problems

@@ -18,7 +18,7 @@ from pledges.db.signatures import erase_signatures
 from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, Document, Event, Signatory, Signature
 from pledges.rendering.pictures import signature_svg
-from pledges.services import audit
+from pledges.services import audit, trail
 
 
 def export_person(nip: str) -> dict:
@@ -130,9 +130,11 @@ def purge_event_personal_data(event: Event, now=None) -> dict[str, int]:
         )
         documents = list(Document.objects.filter(event=event).exclude(file=""))
         erase_signatures(signature_ids)
-        AuditEntry.objects.filter(
-            event_id=event.pk, object_type__in=["Signatory", "Signature", "Document"]
-        ).update(object_repr="(data pribadi dihapus)", changes={})
+        # Each entry keeps the SHA-256 of what is erased (`personal_sha256`),
+        # so the event's hash chain still verifies (`trail.check_chain`).
+        AuditEntry.objects.filter(event_id=event.pk, object_type__in=trail.PURGED_TYPES).update(
+            object_repr=trail.PURGED_REPR, changes={}
+        )
         erased = signatories.update(
             full_name="(dihapus)", nip="", position="", agency="", search_text="(dihapus)"
         )

@@ -9,6 +9,7 @@ through the domain functions. The checks only read; each raises
 `PledgeError` with a `Code` and an Indonesian message.
 """
 
+import re
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
@@ -236,6 +237,59 @@ def check_template_change(user, template) -> None:
         raise _forbidden(
             _("Templat ini milik unit lain; hanya unit tersebut yang dapat mengubahnya.")
         )
+
+
+# Who speaks in a template's wording: one person ("saya", "aku") or many ("kami").
+_SINGULAR = re.compile(r"\b(saya|aku)\b", re.IGNORECASE)
+_PLURAL = re.compile(r"\b(kami)\b", re.IGNORECASE)
+_WORDING_PARTS = (
+    # field, what people call it, the pronoun it must use, the one it must not
+    ("individual_opening", _("Kalimat pembuka bentuk perorangan"), _SINGULAR, _PLURAL),
+    ("individual_closing", _("Kalimat penutup bentuk perorangan"), None, _PLURAL),
+    ("opening", _("Kalimat pembuka bentuk bersama"), _PLURAL, _SINGULAR),
+    ("closing", _("Kalimat penutup bentuk bersama"), None, _SINGULAR),
+)
+
+
+def check_template_wording(content: dict) -> None:
+    """Each form of a template speaks for whom it is printed for.
+
+    The individual form (a pakta integritas of one person) opens with "saya"
+    and never says "kami"; the collective form (the deklarasi of everyone who
+    signed) opens with "kami" and never says "saya"; the points, shared by
+    both, say neither. `content` holds the template's fields by name.
+    Raises PledgeError "template_wording".
+    """
+    for field, label, required, forbidden in _WORDING_PARTS:
+        text = (content.get(field) or "").strip()
+        if not text:
+            raise _wording(_("%(part)s wajib diisi.") % {"part": label})
+        if found := forbidden.search(text):
+            raise _wording(
+                _(
+                    "%(part)s memuat “%(word)s”: bentuk perorangan berbicara sebagai "
+                    "“saya”, bentuk bersama sebagai “kami”."
+                )
+                % {"part": label, "word": found.group(0)}
+            )
+        if required is not None and not required.search(text):
+            raise _wording(
+                _("%(part)s harus menyebut penanda tangannya sebagai “%(word)s”.")
+                % {"part": label, "word": "saya" if required is _SINGULAR else "kami"}
+            )
+    for number, point in enumerate(content.get("points") or [], 1):
+        if found := _SINGULAR.search(point) or _PLURAL.search(point):
+            raise _wording(
+                _(
+                    "Butir %(number)d memuat “%(word)s”: butir dipakai oleh bentuk perorangan dan "
+                    "bentuk bersama, jadi tulislah tanpa “saya” atau “kami” (misalnya “Menjaga …”)."
+                )
+                % {"number": number, "word": found.group(0)}
+            )
+
+
+def _wording(message) -> PledgeError:
+    return PledgeError(message, Code.TEMPLATE_WORDING)
 
 
 # Fields of an account that grant power: only a superuser sets them.

@@ -26,6 +26,8 @@ SHIPPED_TEMPLATES = [
         "title": "Ikrar Netralitas Aparatur Sipil Negara pada Pemilihan Serentak Tahun 2024",
         "opening": "Kami, Aparatur Sipil Negara yang bertanda tangan di bawah ini, "
         "dengan sungguh-sungguh berikrar untuk:",
+        "individual_opening": "Saya, Aparatur Sipil Negara yang bertanda tangan di bawah ini, "
+        "dengan sungguh-sungguh berikrar untuk:",
         "points": [
             "Menjaga dan menegakkan prinsip netralitas ASN di instansi masing-masing dalam "
             "melaksanakan fungsi pelayanan publik selama pelaksanaan Pemilihan Kepala Daerah "
@@ -41,6 +43,8 @@ SHIPPED_TEMPLATES = [
         ],
         "closing": "Demikian ikrar ini kami ucapkan dan tanda tangani dengan penuh kesadaran "
         "dan tanggung jawab.",
+        "individual_closing": "Demikian ikrar ini saya ucapkan dan tanda tangani dengan penuh "
+        "kesadaran dan tanggung jawab.",
         "source": "Ikrar netralitas ASN, sosialisasi Bawaslu Kota Gorontalo, 21 September 2024",
     },
     {
@@ -48,6 +52,8 @@ SHIPPED_TEMPLATES = [
         "kind": "ikrar",
         "title": "Ikrar Netralitas Aparatur Sipil Negara pada Pemilihan Serentak 2024",
         "opening": "Kami, Aparatur Sipil Negara yang bertanda tangan di bawah ini, berikrar untuk:",
+        "individual_opening": "Saya, Aparatur Sipil Negara yang bertanda tangan di bawah ini, "
+        "berikrar untuk:",
         "points": [
             "Menjaga dan menegakkan prinsip netralitas pegawai ASN di instansi masing-masing "
             "dalam melaksanakan fungsi pelayanan publik baik sebelum, selama, maupun sesudah "
@@ -58,6 +64,9 @@ SHIPPED_TEMPLATES = [
         ],
         "closing": "Demikian ikrar ini kami ucapkan dengan penuh integritas dan rasa tanggung "
         "jawab demi terwujudnya persatuan dan kesatuan Negara Kesatuan Republik Indonesia.",
+        "individual_closing": "Demikian ikrar ini saya ucapkan dengan penuh integritas dan rasa "
+        "tanggung jawab demi terwujudnya persatuan dan kesatuan Negara Kesatuan Republik "
+        "Indonesia.",
         "source": "Ikrar netralitas ASN, sosialisasi Bawaslu Kota Pasuruan, 23 September 2024",
     },
     {
@@ -66,6 +75,7 @@ SHIPPED_TEMPLATES = [
         "title": "Deklarasi Kepala Daerah Menjaga Netralitas ASN pada Pemilihan Serentak "
         "Tahun 2024",
         "opening": "Kami, kepala daerah yang bertanda tangan di bawah ini, menyatakan:",
+        "individual_opening": "Saya, kepala daerah yang bertanda tangan di bawah ini, menyatakan:",
         "points": [
             "Memastikan ASN tidak membuat keputusan atau tindakan yang menunjukkan keberpihakan "
             "kepada Calon atau Pasangan Calon.",
@@ -78,6 +88,8 @@ SHIPPED_TEMPLATES = [
         ],
         "closing": "Demikian deklarasi ini kami buat dengan sesungguhnya untuk dilaksanakan "
         "dengan penuh tanggung jawab.",
+        "individual_closing": "Demikian deklarasi ini saya buat dengan sesungguhnya untuk "
+        "dilaksanakan dengan penuh tanggung jawab.",
         "source": "Rapat Koordinasi Nasional Kesiapan Kepala Daerah, Bawaslu RI, "
         "Ancol, 17 September 2024",
     },
@@ -86,8 +98,10 @@ SHIPPED_TEMPLATES = [
         "kind": "pakta_integritas",
         "title": "Pakta Integritas Netralitas Aparatur Sipil Negara pada Pemilu dan Pemilihan "
         "Tahun 2024",
-        "opening": "Saya yang bertanda tangan di bawah ini, sebagai Aparatur Sipil Negara, "
+        "opening": "Kami yang bertanda tangan di bawah ini, sebagai Aparatur Sipil Negara, "
         "menyatakan dan berjanji untuk:",
+        "individual_opening": "Saya yang bertanda tangan di bawah ini, sebagai Aparatur Sipil "
+        "Negara, menyatakan dan berjanji untuk:",
         "points": [
             "Menjaga dan menegakkan prinsip netralitas ASN pada Pemilu dan Pemilihan 2024.",
             "Menghindari konflik kepentingan dengan tidak melakukan praktik-praktik intimidatif "
@@ -98,9 +112,12 @@ SHIPPED_TEMPLATES = [
             "ujaran kebencian, serta berita bohong.",
             "Menolak politik uang dan segala jenis pemberian dalam bentuk apa pun.",
         ],
-        "closing": "Demikian pakta integritas ini saya buat dengan sadar dan tanpa paksaan "
-        "dari pihak mana pun, dan saya bersedia menerima sanksi sesuai ketentuan peraturan "
+        "closing": "Demikian pakta integritas ini kami buat dengan sadar dan tanpa paksaan "
+        "dari pihak mana pun, dan kami bersedia menerima sanksi sesuai ketentuan peraturan "
         "perundang-undangan apabila melanggarnya.",
+        "individual_closing": "Demikian pakta integritas ini saya buat dengan sadar dan tanpa "
+        "paksaan dari pihak mana pun, dan saya bersedia menerima sanksi sesuai ketentuan "
+        "peraturan perundang-undangan apabila melanggarnya.",
         "source": "Pakta integritas ASN Sekretariat DPRD Kabupaten Gunungkidul",
     },
 ]
@@ -109,15 +126,21 @@ SHIPPED_TEMPLATES = [
 def load_shipped_templates(template_model=None) -> int:
     """Create the shipped templates that do not exist yet; return how many were made.
 
-    Takes the model class so a data migration can pass its historical model.
-    Existing templates (or their later versions) are left as they are.
+    Takes the model class so a data migration can pass its historical model
+    (given only the fields it has). Existing templates (or their later
+    versions) are left as they are.
     """
     if template_model is None:
         from pledges.models import PledgeTemplate as template_model
+    known = {field.name for field in template_model._meta.get_fields()}
     created = 0
     for data in SHIPPED_TEMPLATES:
+        rulebook.check_template_wording(data)
         _, made = template_model.objects.get_or_create(
-            slug=data["slug"], version=1, defaults={**data, "is_current": True}
+            slug=data["slug"],
+            version=1,
+            defaults={key: value for key, value in data.items() if key in known}
+            | {"is_current": True},
         )
         created += made
     return created
@@ -134,6 +157,7 @@ def create_template(user, unit=None, **content):
 
     template = PledgeTemplate(unit=unit, version=1, is_current=True, **content)
     rulebook.check_template_change(user, template)
+    rulebook.check_template_wording(content)
     template.save()
     return template
 
@@ -147,7 +171,8 @@ def revise_template(template, user=None, **changes):
     events of the old version move to the new one (they froze nothing yet).
     Changes of `source` alone are kept on the same version. Raises PledgeError:
     "template_not_current" for an old version, "forbidden" when `user` (if
-    given) may not change this template.
+    given) may not change this template, "template_wording" when a form's
+    wording does not fit it (`rulebook.check_template_wording`).
     """
     from pledges.models import Event, PledgeTemplate
 
@@ -165,6 +190,7 @@ def revise_template(template, user=None, **changes):
             template.source = changes["source"]
             template.save(update_fields=["source"])
         return template
+    rulebook.check_template_wording({**content, **changes})
     template.is_current = False
     template.save(update_fields=["is_current"])
     revised = PledgeTemplate.objects.create(

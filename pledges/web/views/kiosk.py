@@ -30,6 +30,7 @@ from django_ratelimit.decorators import ratelimit
 from pledges.core.nip import mask_nip
 from pledges.errors import Code, PledgeError
 from pledges.models import BawasluUnit, Event, Region, Signatory
+from pledges.models.templates import INDIVIDUAL, pledge_form
 from pledges.services.signatories import leadable_regions
 from pledges.services.signing import (
     SignatureSubmission,
@@ -149,7 +150,8 @@ def home(request, station):
         {
             "station": station,
             "event": event,
-            "pledge": event.frozen_pledge,
+            # One person signs at a tablet: the pledge in its individual form.
+            "pledge": pledge_form(event.frozen_pledge, INDIVIDUAL) if event.frozen_pledge else None,
             "unit": event.unit,
             "categories": Signatory.Category.choices,
             "max_length": walk_in_max_lengths(),

@@ -16,6 +16,7 @@ from pledges.core.time_zones import zone_of_unit
 from pledges.errors import PledgeError
 from pledges.models import Document, Signatory
 from pledges.rendering import sealing
+from pledges.services import trail
 from pledges.web.access import rate_from_setting
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -66,6 +67,7 @@ def verify(request, code):
             "made_when": _when(document.created_at, document.event.region),
             "signers": _signers(document, request.GET.get("halaman")),
             "seal": _seal_status(document),
+            "audit": _audit_head(document),
             "form": form,
             "matches": matches,
         },
@@ -129,6 +131,17 @@ def _to_the_second(moment, region) -> str:
         return ""
     local = moment.astimezone(region.time_zone)
     return f"{long_date(moment, region)}, {local:%H.%M.%S} {region.time_zone_abbreviation}"
+
+
+def _audit_head(document: Document) -> dict | None:
+    """The head of the event's audit trail printed on the document, and whether it still holds."""
+    if not document.audit_head:
+        return None
+    head = trail.Head(document.audit_length, document.audit_head, document.audit_head_at)
+    return {
+        **head.printed(document.event.region),
+        "intact": trail.still_leads_to(document.event_id, head.length, head.hash),
+    }
 
 
 def _seal_status(document: Document) -> dict:
