@@ -46,6 +46,9 @@ LONG_POSITION = longest(
     "Kepala Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk ", 200
 )
 LONG_AGENCY = longest("Pemerintah Kabupaten Kepulauan Siau Tagulandang Biaro ", 200)
+USUAL_POSITION = "Kepala Bidang Pengendalian Penduduk dan Keluarga Berencana"
+# Every row's instansi ends with these words: a split row would leave them on another page.
+TAIL = LONG_AGENCY[-25:]
 # One word longer than any column is wide: it must wrap inside its cell.
 UNBROKEN = "Dinaskependudukandanpencatatansipilkabupatenpenajampaserutaraprovinsi"
 
@@ -74,13 +77,16 @@ def long_event(unit, pasuruan, db):
 
 
 def add_signers(event, count: int, signed_every: int = 1) -> list[Signatory]:
+    # The longest names always; beyond a few pages, jabatan and instansi of a usual
+    # length (a 600-row table of 200-character ones would take 120 pages to check).
+    position, agency = (LONG_POSITION, LONG_AGENCY) if count < 100 else (USUAL_POSITION, TAIL)
     signatories = Signatory.objects.bulk_create(
         Signatory(
             event=event,
             full_name=f"{number:04d} {LONG_NAME}"[:150],
             nip=f"19800512200501{number % 10000:04d}",
-            position=LONG_POSITION if number % 2 else f"{UNBROKEN} {LONG_POSITION}"[:200],
-            agency=LONG_AGENCY,
+            position=position if number % 2 else f"{UNBROKEN} {position}"[:200],
+            agency=agency,
             category=["kepala_opd", "camat", "lurah", "asn_lainnya"][number % 4],
         )
         for number in range(1, count + 1)
@@ -163,9 +169,8 @@ def assert_table_holds(pages, signatories, signed_every=1):
     assert sorted(every) == list(range(1, len(signatories) + 1))
     # A split row would show its name on one page and its agency's end on the next:
     # each row's last words are on the page its name is on.
-    tail = LONG_AGENCY[-25:]
     for page, numbers in zip(pages, rows_per_page, strict=True):
-        assert page["text"].count(tail) >= len(numbers)
+        assert page["text"].count(TAIL) >= len(numbers)
 
 
 @pytest.mark.parametrize("count", [1, 9, 600])
@@ -188,12 +193,8 @@ def test_daftar_hadir_stays_inside_the_text_box(long_event, count):
 
     pages = assert_inside_text_box(render(long_event, Document.Kind.DAFTAR_HADIR))
 
-    numbers = [int(n) for page in pages for n in re.findall(r"\b(\d{4}) Prof\. Dr\.", page["text"])]
-    assert sorted(numbers) == list(range(1, count + 1))
-    for page in pages:
-        if re.search(r"\b\d{4} Prof\. Dr\.", page["text"]):
-            assert "No Nama / NIP Jabatan Instansi Tanda tangan" in page["text"]
-    assert all(row.category for row in signatories)
+    assert_table_holds(pages, signatories)
+    assert sum("Belum menandatangani" in page["text"] for page in pages) >= (count > 1)
 
 
 def test_pakta_integritas_stays_inside_the_text_box_on_one_page(long_event):
@@ -205,3 +206,32 @@ def test_pakta_integritas_stays_inside_the_text_box_on_one_page(long_event):
     assert len(pages) == 1
     assert LONG_NAME[:40] in pages[0]["text"]
     assert pages[0]["curves"], "the signature is drawn"
+
+
+@pytest.mark.parametrize("with_logo", [True, False], ids=["logo", "no logo"])
+def test_kop_surat_centres_the_unit_on_the_page_with_or_without_a_logo(long_event, with_logo):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    unit = long_event.unit
+    unit.name = "Badan Pengawas Pemilu Kota Pasuruan"
+    unit.address = "Jl. Pahlawan No. 12, Kota Pasuruan"
+    if with_logo:
+        image = BytesIO()
+        Image.new("RGB", (60, 80), "navy").save(image, "PNG")
+        unit.logo.save("logo.png", ContentFile(image.getvalue()))
+    unit.save()
+    add_signers(long_event, 2)
+
+    pdf = render(long_event, Document.Kind.DEKLARASI)
+
+    assert_inside_text_box(pdf)
+    with pdfplumber.open(BytesIO(pdf)) as document:
+        page = document.pages[0]
+        unit_line = [c for c in page.chars if c["size"] > 13 and c["top"] < 60 * MM]
+        centre = (min(c["x0"] for c in unit_line) + max(c["x1"] for c in unit_line)) / 2
+        assert abs(centre - (LEFT + RIGHT) / 2) < 1 * MM
+        assert len(page.images) == (1 if with_logo else 0)
+        if with_logo:
+            (logo,) = page.images
+            assert logo["x0"] >= LEFT - SLACK and logo["bottom"] < 50 * MM

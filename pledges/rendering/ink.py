@@ -14,7 +14,7 @@ centimetres wide, so it needs far fewer points than the screen recorded:
 4. both edges of the pen are traced and joined with round caps: one closed
    outline per stroke, all of a signature's outlines one PDF path filled
    with the nonzero rule (a loop crossing itself stays ink), in whole
-   hundredths of a millimetre.
+   twentieths of a millimetre.
 
 The result is PDF path operators (``pdf_path``), which
 ``pledges.rendering.pdfink`` adds to the pages WeasyPrint made: WeasyPrint's
@@ -27,12 +27,12 @@ import math
 # Pen width on paper, millimetres: a ballpoint's line, not a hairline.
 PEN_MIN_MM, PEN_MAX_MM = 0.2, 0.55
 # Under one dot of a 300 dpi printer (0.085 mm).
-TOLERANCE_MM = 0.06
+TOLERANCE_MM = 0.08
 # signature_pad's width model as the kiosk configures it (minWidth 1,
 # maxWidth 3, velocityFilterWeight 0.7): width = max(max / (v + 1), min),
 # v the filtered speed in pad pixels per millisecond.
 PAD_MIN_WIDTH, PAD_MAX_WIDTH, VELOCITY_WEIGHT = 1.0, 3.0, 0.7
-UNIT = 100  # path units per millimetre
+UNIT = 20  # path units per millimetre: 0.05 mm, under the tolerance
 # Bézier handle length of a quarter circle.
 KAPPA = 0.5523
 
@@ -40,7 +40,7 @@ KAPPA = 0.5523
 def pdf_path(strokes, width_mm: float, height_mm: float) -> str:
     """PDF operators filling the signature inside a `width_mm` × `height_mm` box.
 
-    Coordinates are hundredths of a millimetre from the box's top-left
+    Coordinates are in UNITs (1/20 mm) from the box's top-left
     corner, y downwards: the caller sets the matrix. Empty if no ink.
     """
     box_width, box_height = width_mm * UNIT, height_mm * UNIT

@@ -19,12 +19,12 @@ from contextlib import contextmanager
 import pydyf
 
 from pledges.models import Signature
-from pledges.rendering.ink import pdf_path
+from pledges.rendering.ink import UNIT, pdf_path
 
 PREFIX = "ink-"
 BATCH = 200
 PX_TO_PT = 0.75  # WeasyPrint's CSS pixel in PDF points
-UNIT_TO_PT = 72 / 25.4 / 100  # ink's path unit, a hundredth of a millimetre
+UNIT_TO_PT = 72 / 25.4 / UNIT  # ink's path unit in points
 
 
 @contextmanager
