@@ -321,21 +321,18 @@ def test_unit_logo_and_address_appear_in_the_kop_surat(signed):
     assert len(page.images) >= 1
 
 
-def signature_svg(segments: int) -> str:
-    steps = " ".join(f"{7 + n % 5} {(-1) ** n * 9}" for n in range(segments))
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 80">'
-        f'<path d="M10 40l{steps}" fill="none" stroke="#000" stroke-width="2"/></svg>'
-    )
+def zigzag(turns: int) -> list:
+    return [[[10 + 40 * n, 20 + 60 * (n % 2), 80 * n, 0.5] for n in range(turns + 1)]]
 
 
-def test_signature_is_drawn_as_vectors_not_a_picture(open_event):
-    # The same verification for both, so only the signatures differ.
+def test_signature_is_drawn_as_vectors_from_its_strokes_not_a_picture(open_event):
+    # The same verification for both, so only the signatures differ. Both keep
+    # the same stored SVG: the PDF draws the stored strokes, with a pen.
     verification = documents.Verification("KODEUJI23456", "https://contoh.id/verifikasi/K/")
     line_counts = []
-    for name, segments in (("Pendek", 3), ("Panjang", 13)):
+    for name, turns in (("Pendek", 3), ("Panjang", 13)):
         signatory = make_signatory(open_event, full_name=name, nip="")
-        make_signature(signatory, signed_at=SIGNED_AT, svg=signature_svg(segments))
+        make_signature(signatory, signed_at=SIGNED_AT, strokes=zigzag(turns))
         facts = documents.document_facts(open_event, Document.Kind.PAKTA_INTEGRITAS, signatory)
         _name, mimetype, pdf = documents.render_pakta_integritas(facts, verification)
         assert mimetype == "application/pdf"
@@ -343,5 +340,5 @@ def test_signature_is_drawn_as_vectors_not_a_picture(open_event):
         assert len(page.images) == 0  # no raster picture at all (this unit has no logo)
         line_counts.append(page.get_contents().get_data().count(b" l\n"))
 
-    # Each segment of the stored SVG path is a PDF line-to: sharp at any zoom.
-    assert line_counts[1] - line_counts[0] == 10
+    # Each turn of the pen is a corner on both edges of its filled outline.
+    assert line_counts[1] - line_counts[0] == 2 * 10

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from pledges.models import Signatory
-from pledges.rendering.facts import signer_facts
-from pledges.rendering.pictures import signature_data_uri, svg_data_uri
+from pledges.rendering.facts import UNDRAWN, signer_facts
+from pledges.rendering.pictures import signature_data_uri
 from tests.conftest import make_signature
 
 OLD_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><path d="M10 10L120 60"/></svg>'
@@ -42,10 +42,14 @@ def test_an_svg_with_no_readable_point_gets_a_default_box(signatory):
     assert view_box(signature_data_uri(signature)) == "0 0 300 150"
 
 
-def test_a_pdf_shows_the_signature_as_the_staff_pages_do(signatory):
+def test_a_pdf_draws_the_signature_from_its_strokes_and_never_reads_them_for_facts(
+    signatory, django_assert_num_queries
+):
     signature = make_signature(signatory)
-    signature.svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"></svg>'
-    signatory = Signatory.objects.select_related("signature").get(pk=signatory.pk)
-    signatory.signature.svg = signature.svg
-    facts = signer_facts(signatory, signatory.event.region)
-    assert facts["signature"] == svg_data_uri(signature.svg)
+    signatory = Signatory.objects.select_related("signature").defer(*UNDRAWN).get(pk=signatory.pk)
+    region = signatory.event.region
+    with django_assert_num_queries(0):
+        facts = signer_facts(signatory, region)
+    # The facts name the signature; the strokes are read when the PDF draws it.
+    assert facts["signature"] == signature.pk
+    assert "strokes" in signatory.signature.get_deferred_fields()

@@ -14,10 +14,12 @@ from pledges.core.nip import format_nip
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory
 from pledges.models.templates import COLLECTIVE, INDIVIDUAL, pledge_form
-from pledges.rendering.pictures import data_uri, signature_data_uri
+from pledges.rendering.pictures import data_uri
 
 logger = logging.getLogger(__name__)
 
+# The facts never read a signature's strokes or stored SVG: both are large.
+UNDRAWN = ("signature__strokes", "signature__svg")
 PLACE_PREFIXES = ("Kota Administrasi ", "Kabupaten Administrasi ", "Kabupaten ", "Kota ")
 
 
@@ -70,7 +72,10 @@ def signer_facts(signatory: Signatory, region, number: int | None = None) -> dic
         "signed": signature is not None,
         "signed_date": long_date(signature.signed_at, region) if signature else "",
         "signed_time": clock_time(signature.signed_at, region) if signature else "",
-        "signature": signature_data_uri(signature) if signature else "",
+        # Which signature to draw: the PDF draws it from its stored strokes
+        # (pledges.rendering.pdfink), read only then. A signature never
+        # changes, so its id is all the fingerprint needs.
+        "signature": signature.pk if signature else None,
     }
 
 
@@ -91,6 +96,7 @@ def collective_deklarasi_facts(event: Event) -> dict:
     signed = (
         event.signatories.filter(signature__isnull=False)
         .select_related("signature")
+        .defer(*UNDRAWN)
         .in_protocol_order()
     )
     signers = [signer_facts(s, event.region, number) for number, s in enumerate(signed, 1)]
@@ -104,7 +110,7 @@ def collective_deklarasi_facts(event: Event) -> dict:
 
 def daftar_hadir_facts(event: Event) -> dict:
     facts = event_facts(event)
-    signatories = event.signatories.select_related("signature").in_protocol_order()
+    signatories = event.signatories.select_related("signature").defer(*UNDRAWN).in_protocol_order()
     # One group per category, in the order its first member comes in protocol
     # order: the categories' own order, unless staff set the event's order.
     by_category: dict[str, list[Signatory]] = {}

@@ -5,8 +5,9 @@ Contract:
 - ``*_facts(...)`` gather everything a document shows as plain JSON-able data;
   its SHA-256 is the document's ``source_fingerprint``.
 - ``render_pakta_integritas`` / ``render_collective_deklarasi`` /
-  ``render_daftar_hadir`` are pure: facts and a ``Verification`` in,
-  ``(filename, mimetype, bytes)`` out, nothing stored.
+  ``render_daftar_hadir``: facts and a ``Verification`` in,
+  ``(filename, mimetype, bytes)`` out, nothing stored. The only thing they
+  read is the strokes of the signatures they draw (``rendering.pdfink``).
 - ``prepare_document`` returns the up-to-date document of that kind if one
   exists (ready or being made), or creates a pending ``Document`` row, so its
   verification code exists before anything is drawn. A PDF is therefore made
@@ -22,11 +23,9 @@ Contract:
 """
 
 import errno
-import gc
 import hashlib
 import json
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -44,12 +43,14 @@ from pledges.core.dates import clock_time, long_date
 from pledges.core.time_zones import Zone
 from pledges.errors import Code, PledgeError
 from pledges.models import Document, Event, Signatory
-from pledges.rendering import sealing
+from pledges.rendering import pdfink, sealing
 from pledges.rendering.facts import (
+    UNDRAWN,
     collective_deklarasi_facts,
     daftar_hadir_facts,
     pakta_integritas_facts,
 )
+from pledges.rendering.fonts import fonts_context
 from pledges.rendering.pictures import photo_data_uri
 from pledges.services import audit, person_records, reports, trail
 
@@ -83,44 +84,59 @@ class Verification:
         return segno.make(self.url, error="m").svg_inline(omitsize=True)
 
 
-@contextmanager
-def _fewer_collections():
-    # WeasyPrint allocates millions of short-lived objects for a large table;
-    # with Python's default thresholds the cyclic collector then costs about
-    # a tenth of the render (measured: bench/pdf.py) for ~40 MB more peak.
-    thresholds = gc.get_threshold()
-    gc.set_threshold(10_000, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
+# Where each kind prints a signature, in millimetres (width, height): the
+# ink is drawn for this box and no finer (pledges.rendering.ink).
+SIGNATURE_BOX = {
+    Document.Kind.PAKTA_INTEGRITAS: (45, 16),
+    Document.Kind.DEKLARASI: (30, 11),
+    Document.Kind.DAFTAR_HADIR: (30, 11),
+    # A person's record and the laporan print no signature.
+    Document.Kind.REKAM_JEJAK: (30, 11),
+    Document.Kind.LAPORAN: (30, 11),
+}
+TEMPLATES = {
+    Document.Kind.PAKTA_INTEGRITAS: "pledges/pdf/pakta_integritas.html",
+    Document.Kind.DEKLARASI: "pledges/pdf/deklarasi.html",
+    Document.Kind.DAFTAR_HADIR: "pledges/pdf/daftar_hadir.html",
+    Document.Kind.REKAM_JEJAK: "pledges/pdf/rekam_jejak.html",
+    Document.Kind.LAPORAN: "pledges/pdf/laporan.html",
+}
 
 
-def _render(template: str, facts: dict, verification: Verification, filename: str):
-    from weasyprint import HTML
+def document_html(kind: str, facts: dict, verification: Verification) -> str:
+    """The HTML WeasyPrint lays out for a document of `kind` (signatures as empty boxes)."""
+    width, height = SIGNATURE_BOX[kind]
+    context = {
+        **facts,
+        "verification": verification,
+        "ink": {"width": width, "height": height},
+        "fonts": fonts_context(),
+    }
+    return render_to_string(TEMPLATES[kind], context)
 
-    html = render_to_string(template, {**facts, "verification": verification})
-    with _fewer_collections():
-        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+def _render(kind: str, facts: dict, verification: Verification, filename: str):
+    html = document_html(kind, facts, verification)
+    pdf = pdfink.write_pdf(html, str(settings.BASE_DIR), SIGNATURE_BOX[kind])
     return f"{filename}-{verification.code}.pdf", PDF, pdf
 
 
 def render_pakta_integritas(facts: dict, verification: Verification):
     """The individual pakta integritas of one signer, as (filename, mimetype, bytes)."""
     stem = "pakta-integritas-" + slugify(facts["signer"]["full_name"])[:60]
-    return _render("pledges/pdf/pakta_integritas.html", facts, verification, stem)
+    return _render(Document.Kind.PAKTA_INTEGRITAS, facts, verification, stem)
 
 
 def render_collective_deklarasi(facts: dict, verification: Verification):
     """The collective deklarasi of an event with every signer, as (filename, mimetype, bytes)."""
     stem = "deklarasi-" + slugify(facts["event"]["title"])[:60]
-    return _render("pledges/pdf/deklarasi.html", facts, verification, stem)
+    return _render(Document.Kind.DEKLARASI, facts, verification, stem)
 
 
 def render_daftar_hadir(facts: dict, verification: Verification):
     """The attendance list of an event by category, as (filename, mimetype, bytes)."""
     stem = "daftar-hadir-" + slugify(facts["event"]["title"])[:60]
-    return _render("pledges/pdf/daftar_hadir.html", facts, verification, stem)
+    return _render(Document.Kind.DAFTAR_HADIR, facts, verification, stem)
 
 
 def render_rekam_jejak(facts: dict, verification: Verification):
@@ -130,7 +146,7 @@ def render_rekam_jejak(facts: dict, verification: Verification):
     issued = f"{long_date(now, zone)}, {clock_time(now, zone)}"
     # The file's name (kept in storage paths and audit entries) carries no NIP.
     stem = "rekam-jejak-ikrar"
-    return _render("pledges/pdf/rekam_jejak.html", {**facts, "issued": issued}, verification, stem)
+    return _render(Document.Kind.REKAM_JEJAK, {**facts, "issued": issued}, verification, stem)
 
 
 def render_laporan(facts: dict, verification: Verification):
@@ -140,7 +156,7 @@ def render_laporan(facts: dict, verification: Verification):
         with default_storage.open(photo["name"], "rb") as handle:
             photos.append({**photo, "uri": photo_data_uri(handle)})
     stem = "laporan-kegiatan-" + slugify(facts["event"]["title"])[:60]
-    return _render("pledges/pdf/laporan.html", {**facts, "photos": photos}, verification, stem)
+    return _render(Document.Kind.LAPORAN, {**facts, "photos": photos}, verification, stem)
 
 
 RENDERERS = {
@@ -405,7 +421,11 @@ def build_individual_documents(event: Event, only_missing: bool = False) -> int:
     failed one is left to the staff's "make all" button, so a lasting fault
     (no certificate) is not retried after every signature.
     """
-    signed = event.signatories.filter(signature__isnull=False).select_related("signature")
+    signed = (
+        event.signatories.filter(signature__isnull=False)
+        .select_related("signature")
+        .defer(*UNDRAWN)
+    )
     if only_missing:
         handled = Document.objects.filter(event=event, kind=Document.Kind.PAKTA_INTEGRITAS).exclude(
             status=Document.Status.PENDING, created_at__lt=timezone.now() - STALE_PENDING

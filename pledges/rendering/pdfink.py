@@ -1,0 +1,93 @@
+"""A document's HTML to PDF bytes, with each signature drawn from its stored strokes.
+
+Templates leave an empty box where a signature goes
+(``templates/pledges/pdf/_ink.html``: a fixed-size span whose id names the
+signature). WeasyPrint lays the
+document out; its public ``Page.anchors`` tell where on which page each box
+landed; then, while WeasyPrint writes the PDF (its ``finisher`` hook), each
+page gets one more content stream holding one filled path per signature on
+it (``pledges.rendering.ink``).
+
+Only the signatures a document places are read from the database, in
+batches, each drawn and dropped before the next batch: strokes are never
+all held at once, nor read for a document that draws none.
+"""
+
+import gc
+from contextlib import contextmanager
+
+import pydyf
+
+from pledges.models import Signature
+from pledges.rendering.ink import UNIT, pdf_path
+
+PREFIX = "ink-"
+BATCH = 200
+PX_TO_PT = 0.75  # WeasyPrint's CSS pixel in PDF points
+UNIT_TO_PT = 72 / 25.4 / UNIT  # ink's path unit in points
+
+
+@contextmanager
+def fewer_collections():
+    # WeasyPrint allocates millions of short-lived objects for a large table;
+    # with Python's default thresholds the cyclic collector then costs about
+    # a tenth of the render (measured: bench/pdf.py) for ~40 MB more peak.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10_000, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def write_pdf(html: str, base_url: str, box_mm: tuple[float, float]) -> bytes:
+    """The PDF of `html`, every ink box drawn with its signature (all boxes `box_mm`)."""
+    from weasyprint import HTML
+
+    def finish(document, pdf):
+        _add_ink(pdf, _drawings(_placements(document), box_mm))
+
+    with fewer_collections():
+        return HTML(string=html, base_url=base_url).write_pdf(finisher=finish)
+
+
+def _placements(document) -> dict[int, list]:
+    """Where each signature box is: {signature id: [(page index, x, y in points)]}."""
+    placed = {}
+    for index, page in enumerate(document.pages):
+        for name, (x, y, *_rest) in page.anchors.items():
+            if name.startswith(PREFIX) and name[len(PREFIX) :].isdigit():
+                position = (index, x * PX_TO_PT, (page.height - y) * PX_TO_PT)
+                placed.setdefault(int(name[len(PREFIX) :]), []).append(position)
+    return placed
+
+
+def _drawings(placed: dict, box_mm) -> dict[int, list[str]]:
+    """Each page's signatures as PDF operators, reading strokes only of the placed ones."""
+    pages: dict[int, list[str]] = {}
+    ids = sorted(placed)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        rows = Signature.objects.filter(pk__in=batch).values_list("pk", "strokes")
+        for pk, strokes in rows:
+            path = pdf_path(strokes, *box_mm)
+            if not path:
+                continue
+            for index, x, y in placed[pk]:
+                matrix = f"{UNIT_TO_PT:.7f} 0 0 {-UNIT_TO_PT:.7f} {x:.2f} {y:.2f} cm\n"
+                pages.setdefault(index, []).append(f"q\n{matrix}{path}Q\n")
+    return pages
+
+
+def _add_ink(pdf, drawings: dict[int, list[str]]) -> None:
+    """Append each page's signatures, drawn in the page's own coordinates, in black."""
+    kids = pdf.pages["Kids"][::3]
+    for index, parts in drawings.items():
+        page = pdf.objects[kids[index]]
+        # WeasyPrint's stream changes the matrix without restoring it: wrap it
+        # in q … Q so the signatures start from the page's default space.
+        before = pydyf.Stream([b"q"])
+        after = pydyf.Stream([b"Q\n0 g\n" + "".join(parts).encode("ascii")], compress=True)
+        pdf.add_object(before)
+        pdf.add_object(after)
+        page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
