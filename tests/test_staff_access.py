@@ -6,10 +6,18 @@ The URLs come from the resolver, so a new staff URL cannot escape this sweep.
 import pytest
 from django.urls import get_resolver, reverse
 
-from pledges.models import Document, Event, Signatory, SigningStation
+from pledges.models import Document, Event, EventPhoto, Signatory, SigningStation
 from tests.conftest import make_event, make_signatory
 
-OBJECT_KWARGS = {"pk", "signatory_pk", "document_pk", "station_pk", "archive_pk", "run_pk"}
+OBJECT_KWARGS = {
+    "pk",
+    "signatory_pk",
+    "document_pk",
+    "station_pk",
+    "archive_pk",
+    "run_pk",
+    "photo_pk",
+}
 
 
 def staff_patterns():
@@ -26,6 +34,7 @@ def url_for(name, kwargs_names, event, signatory, document, station):
         # Looked up within the event, after it: any id shows whether the event is checked.
         "archive_pk": document.pk,
         "run_pk": document.pk,
+        "photo_pk": event.photos.get().pk,
         "fmt": "csv",
         "kind": "deklarasi",
     }
@@ -38,6 +47,7 @@ def foreign(other_unit, gorontalo, template):
     document = Document.objects.create(event=event, kind="daftar_hadir", status="ready")
     # Made directly: the domain opens stations only for open events, and this one stays a draft.
     station = SigningStation.objects.create(event=event, label="Meja", token_sha256="0" * 64)
+    EventPhoto.objects.create(event=event, image="foto_kegiatan/x.jpg", sha256="0" * 64)
     return event, make_signatory(event, "Pejabat Gorontalo"), document, station
 
 
@@ -52,7 +62,8 @@ def test_other_units_objects_are_not_found(client, staff, foreign, name, kwargs)
     client.force_login(staff)
     url = url_for(name, kwargs, *foreign)
     if not kwargs & OBJECT_KWARGS:
-        assert client.get(url).status_code == 200
+        # Pages of one's own (a POST-only one answers GET with 405).
+        assert client.get(url).status_code in (200, 405)
         return
     # A POST-only URL answers GET with 405 whatever the id: nothing leaks.
     assert client.get(url).status_code in (404, 405), url
@@ -62,6 +73,7 @@ def test_other_units_objects_are_not_found(client, staff, foreign, name, kwargs)
     assert Document.objects.filter(event=event).count() == 1
     station.refresh_from_db()
     assert station.revoked_at is None
+    assert EventPhoto.objects.filter(event=event).count() == 1
 
 
 @pytest.mark.parametrize(("name", "kwargs"), staff_patterns())
