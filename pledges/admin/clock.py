@@ -12,6 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html
 
 from pledges.core.dates import zone_of
 from pledges.models.clock import clock_region_code, local_time_of
@@ -34,7 +35,10 @@ class LocalClockAdmin(admin.ModelAdmin):
 
         @admin.display(description=field.verbose_name, ordering=name)
         def column(obj):
-            return local_time_of(obj, getattr(obj, name), "short") or empty
+            shown = local_time_of(obj, getattr(obj, name), "short")
+            if not shown:
+                return empty
+            return format_html('<span style="white-space:nowrap">{}</span>', shown)
 
         column.__name__ = name
         return column
