@@ -169,3 +169,18 @@ def test_stations_page_never_says_zero_minutes_ago(its_staff, far_event):
     SigningStation.objects.filter(event=event).update(last_seen_at=timezone.now())
     stations = page(its_staff, "staff:stations", event.pk)
     assert "baru saja" in stations and "0 menit" not in stations
+
+
+def test_what_belongs_to_no_event_is_on_its_units_clock(client, superuser, other_unit, template):
+    from pledges.models import PledgeTemplate
+    from tests.conftest import make_unit_template
+
+    own = make_unit_template(other_unit, "ikrar-gorontalo", "Ikrar Gorontalo")
+    PledgeTemplate.objects.filter(pk__in=[own.pk, template.pk]).update(created_at=STARTS)
+    client.force_login(superuser)
+    change = page(client, "admin:pledges_pledgetemplate_change", own.pk)
+    assert "21 Sep 2024 09.00 WITA" in change
+    # A national template (no unit): Jakarta's clock.
+    assert template.unit_id is None
+    national = page(client, "admin:pledges_pledgetemplate_change", template.pk)
+    assert "21 Sep 2024 08.00 WIB" in national

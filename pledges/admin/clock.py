@@ -54,6 +54,11 @@ class LocalClockAdmin(admin.ModelAdmin):
         with timezone.override(zone_of(clock_region_code(owner))[0]):
             return _rendered(super().changeform_view(request, object_id, *args, **kwargs))
 
+    def history_view(self, request, object_id, *args, **kwargs):
+        obj = self.get_object(request, unquote(object_id))
+        with timezone.override(zone_of(clock_region_code(obj or request.user))[0]):
+            return _rendered(super().history_view(request, object_id, *args, **kwargs))
+
 
 def _rendered(response):
     # A TemplateResponse renders after the view returns: render it while the zone holds.
