@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
+# settings.py reads it too: in development QR codes and printed links point here.
+export HOST
 
 .PHONY: run test lint install install-test system-deps browser-deps clean
 

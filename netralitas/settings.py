@@ -57,7 +57,13 @@ if not SECRET_KEY.strip():
     raise ImproperlyConfigured("Environment variable SECRET_KEY must not be empty")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address `make run HOST=…` serves on (runserver's argument); a bare port is on 127.0.0.1.
+DEV_HOST = env_str("HOST", "127.0.0.1:8000")
+DEV_HOST = f"127.0.0.1:{DEV_HOST}" if DEV_HOST.isdigit() else DEV_HOST
+# Printed in every QR code and PDF: in development where runserver listens; in
+# production it must be set (`manage.py check --deploy` refuses a missing or
+# wrong one: pledges/web/checks.py).
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else f"http://{DEV_HOST}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,8 +76,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "pledges.apps.TasksDatabaseConfig",  # django_tasks_db, named in Indonesian
+    "pledges.apps.AxesConfig",  # axes, named in Indonesian
     "pledges",
 ]
 
@@ -155,6 +161,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date-times Django shows itself (admin change pages) carry their zone's label.
+FORMAT_MODULE_PATH = ["netralitas.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -170,6 +178,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/signature_pad", NODE_MODULES / "signature_pad" / "dist"),
 ]
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")

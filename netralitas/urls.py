@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pledges.web.forms import AdminLoginForm, LoginForm
+
 admin.site.site_header = "Netralitas — Administrasi"
 admin.site.site_title = "Netralitas"
 admin.site.index_title = "Administrasi ikrar netralitas ASN"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("pledges.web.urls")),

@@ -27,6 +27,7 @@ class Code(models.TextChoices):
     # Who may change what
     FORBIDDEN = "forbidden", _("Tidak berwenang")
     UNIT_HIERARCHY = "unit_hierarchy", _("Susunan unit Bawaslu tidak sah")
+    OUTSIDE_JURISDICTION = "outside_jurisdiction", _("Wilayah di luar wilayah kerja unit")
     # Signatories and registration
     SIGNATORY_SIGNED = "signatory_signed", _("Penanda tangan sudah menandatangani")
     SIGNATORY_UNKNOWN = "signatory_unknown", _("Penanda tangan tidak dikenal")

@@ -20,9 +20,65 @@ def test_production_settings_pass_check_deploy():
         "WARNING",
         SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
         ALLOWED_HOSTS="netralitas.example.go.id",
+        SITE_URL="https://netralitas.example.go.id",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "site_url, complaint",
+    [
+        (None, "SITE_URL belum diisi"),
+        ("http://netralitas.example.go.id", "harus diawali https://"),
+        ("https://localhost:8000", "alamat lokal"),
+        ("https://127.0.0.1", "alamat lokal"),
+        ("https://netralitas.example.go.id/verifikasi", "tanpa jalur"),
+        ("https://lain.example.go.id", "tidak tercantum di ALLOWED_HOSTS"),
+    ],
+)
+def test_check_deploy_refuses_a_missing_or_wrong_site_url(site_url, complaint):
+    result = production_manage(
+        "check",
+        "--deploy",
+        SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
+        ALLOWED_HOSTS="netralitas.example.go.id",
+        SITE_URL=site_url,
+    )
+    assert result.returncode != 0
+    assert "pledges.E001" in result.stderr
+    assert complaint in result.stderr
+
+
+def test_in_development_links_follow_the_host_runserver_serves_on():
+    show = "from django.conf import settings; print(settings.SITE_URL)"
+
+    def site_url(**env):
+        return run_manage("shell", "--no-imports", "-c", show, **env).stdout.strip()
+
+    assert site_url(HOST="127.0.0.1:8101", SITE_URL=None) == "http://127.0.0.1:8101"
+    assert site_url(HOST="8102", SITE_URL=None) == "http://127.0.0.1:8102"
+    assert site_url(HOST=None, SITE_URL=None) == "http://127.0.0.1:8000"
+    assert site_url(HOST="127.0.0.1:8101", SITE_URL="http://x.test/") == "http://x.test"
+
+
+def test_make_run_passes_its_host_to_the_settings():
+    import subprocess
+
+    from tests.conftest import BASE_DIR
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    script = "include Makefile\nshow-host:\n\t@echo $$HOST\n"
+    result = subprocess.run(
+        ["make", "-s", "-f", "-", "show-host", "HOST=127.0.0.1:8101"],
+        input=script,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stdout.strip() == "127.0.0.1:8101", result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key():

@@ -83,12 +83,14 @@ def test_home_filters_by_status_and_region(logged_in, unit, pasuruan, template):
 
 
 def test_create_event_in_wita_region_stores_and_shows_local_time(
-    logged_in, staff, gorontalo, template
+    client, other_staff, gorontalo, template
 ):
+    logged_in = client
+    logged_in.force_login(other_staff)
     response = logged_in.post(reverse("staff:event_create"), event_form(gorontalo, template))
     event = Event.objects.get()
     assert response.status_code == 302 and response["Location"] == event.get_absolute_url()
-    assert event.unit == staff.unit and event.created_by == staff
+    assert event.unit == other_staff.unit and event.created_by == other_staff
     assert event.status == Event.Status.DRAFT
     # 09.00 WITA is 01.00 UTC.
     assert event.starts_at == datetime(2024, 9, 21, 1, 0, tzinfo=ZoneInfo("UTC"))
@@ -200,9 +202,12 @@ def test_region_search_keeps_the_region_already_chosen(client, staff, pasuruan, 
     client.force_login(staff)
     url = reverse("staff:region_search")
     page = client.get(url, {"q": "goron", "region": "35.75"}).content.decode()
-    # The chosen Kota Pasuruan stays, selected, above the new matches.
-    assert page.index('value="35.75" selected') < page.index('value="75.71"')
+    # The chosen Kota Pasuruan stays selected, but below what matches the query.
+    assert page.index('value="75.71"') < page.index('value="35.75" selected')
     assert 'value="75.71" selected' not in page
+    # On top only when it matches what was typed.
+    page = client.get(url, {"q": "kota", "region": "35.75"}).content.decode()
+    assert page.index('value="35.75" selected') < page.index('value="75.71"')
 
 
 def test_home_pages_through_many_events_with_their_counts(logged_in, unit, pasuruan, template):

@@ -3,9 +3,10 @@
 from contextlib import contextmanager
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.http import HttpResponseRedirect
 
+from pledges.admin.clock import LocalClockAdmin
 from pledges.errors import PledgeError
 from pledges.models import (
     BawasluUnit,
@@ -23,7 +24,7 @@ def refusal_as_form_error():
         raise forms.ValidationError(error.message, code=error.code) from None
 
 
-class RulebookAdmin(admin.ModelAdmin):
+class RulebookAdmin(LocalClockAdmin):
     """Asks the rulebook in the form, and turns a refusal at save time into a message.
 
     Subclasses raise PledgeError in `check_form`; a PledgeError raised while

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pledges.admin.base import UnitScopedAdmin, refusal_as_form_error
@@ -98,7 +99,28 @@ def save_signatory_formset(event, formset):
 
 
 class EventAdminForm(TypedTextMixin, forms.ModelForm):
+    """The start is typed on the clock of the event's region, as on the staff form."""
+
     text_fields = EventForm.text_fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "starts_at" in self.fields:
+            self.fields["starts_at"].help_text = _(
+                "Waktu setempat di wilayah kegiatan (WIB, WITA, atau WIT)."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        stored_region = self.instance.region if self.instance.region_id else None
+        region = cleaned.get("region") or stored_region
+        if starts_at and region:
+            # Shown and read in the page's zone (the stored event's, or the user's
+            # unit's when adding): what was typed is the region's local time.
+            typed = timezone.make_naive(starts_at)
+            cleaned["starts_at"] = typed.replace(tzinfo=region.time_zone)
+        return cleaned
 
 
 @admin.register(Event)
@@ -148,6 +170,10 @@ class EventAdmin(UnitScopedAdmin):
     def check_form(self, request, stored, form):
         if stored is not None:
             rulebook.check_event_change(stored, form.changed_data)
+        current = form.instance
+        unit = form.cleaned_data.get("unit") or (current.unit if current.unit_id else None)
+        region = form.cleaned_data.get("region") or (current.region if current.region_id else None)
+        rulebook.check_event_jurisdiction(Event(unit=unit, region=region))
 
     def save_model(self, request, obj, form, change):
         event_ops.save_event(obj, user=request.user)

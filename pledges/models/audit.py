@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pledges.core.dates import local_text
+
 
 class AuditEntry(models.Model):
     """One thing that happened: a create, update, delete, sign, PDF or download."""
@@ -76,7 +78,19 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+        # The event's clock (WIB when about no event): the admin's page title.
+        at = local_text(self.at, self.event_region_code, "short")
+        return f"{at} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def event_region_code(self) -> str | None:
+        """The region code of the event the entry is about (None: no event, or deleted)."""
+        if not self.event_id:
+            return None
+        try:
+            return self.event.region_id
+        except models.ObjectDoesNotExist:
+            return None
 
     def _model(self):
         try:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pledges.core.dates import local_text
 from pledges.errors import Code, PledgeError
 
 
@@ -93,7 +94,8 @@ class Signature(models.Model):
         indexes = [models.Index(fields=["-signed_at"])]
 
     def __str__(self):
-        return f"{self.signatory} — {self.signed_at:%Y-%m-%d %H:%M}"
+        region = self.signatory.event.region_id
+        return f"{self.signatory} — {local_text(self.signed_at, region, 'short')}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -85,9 +85,11 @@ def save_event(event: Event, user=None) -> Event:
 
     Raises PledgeError with the codes of `rulebook.check_event_change`: a
     closed event accepts nothing more, an open one keeps its template,
-    region and unit, and nobody changes the frozen pledge or final counts.
+    region and unit, and nobody changes the frozen pledge or final counts;
+    "outside_jurisdiction" for a region outside the unit's.
     """
     if event.pk is None:
+        rulebook.check_event_jurisdiction(event)
         event.created_by = user
         event.status = Event.Status.DRAFT
         # A new event starts with no evidence, whatever the caller filled in.
@@ -100,6 +102,8 @@ def save_event(event: Event, user=None) -> Event:
     fields = (*rulebook.EVENT_DETAILS, *rulebook.EVENT_EVIDENCE)
     changed = rulebook.changed_fields(stored, event, fields)
     rulebook.check_event_change(stored, changed)
+    if changed & {"unit", "region"}:
+        rulebook.check_event_jurisdiction(event)
     if changed:
         event.save()
     return event

@@ -1,10 +1,10 @@
 """An event's signatories as a CSV or XLSX file."""
 
-from django.utils.text import slugify
-
 from pledges.core.labels import label_of
 from pledges.models import Event, Signatory
+from pledges.models.clock import local_time_of
 from pledges.rendering.spreadsheets import write_table
+from pledges.services.filenames import event_file_name
 
 HEADER = [
     "Nama lengkap",
@@ -22,7 +22,6 @@ HEADER = [
 def export_signatories(event: Event, fmt: str) -> tuple[str, str, bytes]:
     """(filename, mimetype, bytes) of every signatory of `event` with their signing time,
     in the region's time zone, and station, in protocol order. One query whatever the size."""
-    zone, abbreviation = event.region.time_zone, event.region.time_zone_abbreviation
     signatories = (
         Signatory.objects.filter(event=event)
         .select_related("led_region", "signature__station")
@@ -41,11 +40,9 @@ def export_signatories(event: Event, fmt: str) -> tuple[str, str, bytes]:
                 signatory.agency,
                 signatory.led_region.name if signatory.led_region else "",
                 label_of(Signatory.Registration, signatory.registration),
-                f"{signature.signed_at.astimezone(zone):%Y-%m-%d %H:%M:%S} {abbreviation}"
-                if signature
-                else "",
+                local_time_of(event, signature.signed_at, "stamp") if signature else "",
                 signature.station.label if signature and signature.station else "",
             ]
         )
-    basename = f"penanda-tangan-{slugify(event.title)[:60]}-{event.pk}"
+    basename = event_file_name(event, "penanda-tangan", fmt).rsplit(".", 1)[0]
     return write_table(basename, fmt, HEADER, rows)

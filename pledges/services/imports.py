@@ -64,6 +64,8 @@ class ImportRow:
     values: dict[str, str]
     fields: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # What the typed category and region were matched to, as the preview shows them.
+    matched: dict[str, str] = field(default_factory=dict)
 
 
 def read_import_file(name: str, data: bytes) -> list[dict]:
@@ -197,6 +199,7 @@ def _check_row(event, row, numeric, regions):
         )
     else:
         fields["category"] = category
+        row.matched["category"] = str(Signatory.Category(category).label)
         _check_region(event, row, fields, category, regions)
     row.fields = fields
 
@@ -221,6 +224,10 @@ def _check_region(event, row, fields, category, regions):
         row.errors.append(error.message)
         return
     fields["led_region"] = region.code
+    kind = _("Kec.") if region.level == Region.Level.DISTRICT else _("Kel.")
+    if region.level == Region.Level.VILLAGE and not region.is_kelurahan:
+        kind = _("Desa")
+    row.matched["region"] = f"{kind} {region.name} ({region.code})"
 
 
 def _category(value: str) -> str | None:

@@ -105,6 +105,32 @@ def check_event_change(stored: Event, changed: Iterable[str]) -> None:
         )
 
 
+def check_event_jurisdiction(event: Event) -> None:
+    """An event is held within the region of the unit that runs it, whose letterhead
+    every document of it carries: a kabupaten/kota unit in its kab/kota, a provinsi
+    unit in its province, Bawaslu RI anywhere.
+
+    Raises PledgeError "outside_jurisdiction".
+    """
+    if not event.unit_id or not event.region_id:
+        return
+    unit = event.unit
+    if unit.level == BawasluUnit.Level.RI or not unit.region_id:
+        return
+    code = event.region_id
+    if code == unit.region_id or code.startswith(unit.region_id + "."):
+        return
+    raise PledgeError(
+        _(
+            "%(region)s berada di luar wilayah kerja %(unit)s (%(own)s). Kegiatan hanya dapat "
+            "diadakan di wilayah unit penyelenggaranya, karena kop suratnya tercetak di setiap "
+            "dokumen; minta Bawaslu yang membawahi %(region)s untuk membuatnya."
+        )
+        % {"region": event.region.name, "unit": unit.name, "own": unit.region.name},
+        code=Code.OUTSIDE_JURISDICTION,
+    )
+
+
 def check_event_deletable(event: Event) -> None:
     """Only an event nobody has signed and no document was made of may be deleted.
 

@@ -1,8 +1,12 @@
 """Forms of the staff pages. They parse input; the rules live in the domain functions."""
 
+import re
+from collections import Counter
 from datetime import datetime
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +109,7 @@ class EventForm(TypedTextMixin, forms.ModelForm):
         )
         templates = templates.order_by("title")
         self.fields["template"].queryset = templates
+        self.fields["template"].label_from_instance = _template_labeller(templates)
         self.fields["template"].empty_label = _("— pilih templat —")
         if event.pk:
             local = event.local_starts_at
@@ -130,6 +135,11 @@ class EventForm(TypedTextMixin, forms.ModelForm):
         if region and day and time:
             cleaned["starts_at"] = datetime.combine(day, time, tzinfo=region.time_zone)
             self.instance.starts_at = cleaned["starts_at"]
+        if region and self.instance.unit_id:
+            try:
+                rulebook.check_event_jurisdiction(Event(unit=self.instance.unit, region=region))
+            except PledgeError as error:
+                self.add_error("region", forms.ValidationError(error.message, code=error.code))
         return cleaned
 
 
@@ -171,6 +181,28 @@ class SignatoryForm(TypedTextMixin, forms.ModelForm):
 
     def domain_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def _template_labeller(templates):
+    """Each template's title with its number of points; where two titles differ only by
+    "Tahun" (or not at all), also where the text comes from."""
+
+    def key(template):
+        return re.sub(r"\btahun\s+", "", template.title.lower())
+
+    same = Counter(key(template) for template in templates.select_related("unit"))
+
+    def label(template):
+        text = _("%(title)s — %(count)d butir") % {
+            "title": template.title,
+            "count": len(template.points),
+        }
+        if same[key(template)] > 1:
+            origin = template.source or (template.unit.name if template.unit_id else "")
+            text += f" · {origin or _('nasional')} (v{template.version})"
+        return text
+
+    return label
 
 
 def _region_option(region: Region) -> str:
@@ -271,3 +303,24 @@ class ProtocolPositionForm(forms.Form):
             "camat, lurah, kepala desa, ASN lainnya, non-ASN, lalu nama)."
         ),
     )
+
+
+# Django's Indonesian catalogue says "Masukkan nama pengguna %(username)s …",
+# and %(username)s is itself "nama pengguna": the message doubled the words.
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Nama pengguna atau sandi salah. Perhatikan huruf besar dan kecil pada keduanya."
+        ),
+    }
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Nama pengguna atau sandi salah, atau akun ini bukan akun staf. Perhatikan huruf "
+            "besar dan kecil pada keduanya."
+        ),
+    }

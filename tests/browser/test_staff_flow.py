@@ -36,8 +36,11 @@ def test_staff_create_an_event_import_a_list_and_see_coverage(
     page.get_by_label("Tanggal").fill("2024-09-23")
     page.get_by_label("Jam mulai").fill("09:00")
     page.locator("#id_venue").fill("Ascent Premier Hotel")
-    page.locator("#id_template").select_option(
-        label="Ikrar Netralitas Aparatur Sipil Negara pada Pemilihan Serentak 2024 (v1)"
+    # Each choice says how many points it has, and where its near twin comes from.
+    page.locator("#id_template").select_option(str(template.pk))
+    chosen = page.locator("#id_template option:checked").inner_text()
+    assert chosen.startswith(
+        "Ikrar Netralitas Aparatur Sipil Negara pada Pemilihan Serentak 2024 — 4 butir · "
     )
     # The template picker shows the whole pledge before the event is saved.
     page.locator("#template-preview li").first.wait_for()

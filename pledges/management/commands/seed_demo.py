@@ -1,15 +1,18 @@
-from datetime import datetime, time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from pledges.models import BawasluUnit, Event, PledgeTemplate, Region, User
 from pledges.services.events import open_event, save_event
 from pledges.services.signatories import register_signatory
 
 DEMO_PASSWORD = "netralitas-demo"
+# The sosialisasi of seed 001, for the election of its title: Monday 23 September
+# 2024, 09.00 WIB (not "today", which dated a 2024 election's event in 2026).
+DEMO_STARTS_AT = datetime(2024, 9, 23, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 # Officials of the demo event: (name, NIP, jabatan, category, instansi, led region code).
 # Names are invented; the offices are those of Kota Pasuruan.
@@ -107,9 +110,7 @@ class Command(BaseCommand):
                     kind=Event.Kind.SOSIALISASI,
                     election="Pemilihan Gubernur dan Wakil Gubernur serta Wali Kota dan Wakil "
                     "Wali Kota Pasuruan 2024",
-                    starts_at=timezone.make_aware(
-                        datetime.combine(timezone.localdate(), time(9, 0))
-                    ),
+                    starts_at=DEMO_STARTS_AT,
                     venue="Ascent Premier Hotel, Kecamatan Gadingrejo",
                     region_id="35.75",
                     template=PledgeTemplate.objects.get(

@@ -4,17 +4,21 @@ Nothing here renders a PDF or assembles a ZIP: the views queue that work
 (`pledges.services.tasks`) and serve what is stored.
 """
 
+from datetime import UTC, datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pledges.errors import PledgeError
 from pledges.models import Document
 from pledges.services import archives, audit, documents, tasks
+from pledges.services.filenames import document_file_name, event_file_name
 from pledges.web.access import get_event_for
 
 COLLECTIVE_KINDS = (Document.Kind.DEKLARASI, Document.Kind.DAFTAR_HADIR, Document.Kind.LAPORAN)
@@ -44,6 +48,7 @@ def generate_document(request, pk, kind):
     event = get_event_for(request.user, pk)
     if kind not in COLLECTIVE_KINDS and kind != Document.Kind.PAKTA_INTEGRITAS:
         raise Http404
+    asked_at = int(timezone.now().timestamp())
     try:
         document = tasks.enqueue_document(event, kind)
     except PledgeError as error:
@@ -52,13 +57,17 @@ def generate_document(request, pk, kind):
     finished = tasks.runs_at_once() or (
         document is not None and document.status != Document.Status.PENDING
     )
-    return _to_documents(event, finished)
+    return _to_documents(event, finished, asked_at)
 
 
-def _to_documents(event, finished: bool):
+def _to_documents(event, finished: bool, asked_at: int | None = None):
     url = reverse("staff:event_documents", args=[event.pk])
-    # A background worker may take a moment to start: keep polling meanwhile.
-    return redirect(url if finished else f"{url}?menunggu={WAIT_POLLS}")
+    if finished:
+        return redirect(url)
+    # A background worker may take a moment to start: keep polling meanwhile,
+    # until a document made since the request shows the worker has started.
+    asked_at = asked_at if asked_at is not None else int(timezone.now().timestamp())
+    return redirect(f"{url}?menunggu={WAIT_POLLS}&sejak={asked_at}")
 
 
 @login_required
@@ -110,11 +119,10 @@ def download_document(request, pk, document_pk):
         event.documents.filter(status=Document.Status.READY), pk=document_pk
     )
     audit.record("download", document, sha256=document.sha256)
-    filename = document.file.name.rsplit("/", 1)[-1]
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=filename,
+        filename=document_file_name(document),
         content_type=documents.PDF,
     )
 
@@ -128,16 +136,31 @@ def download_zip(request, pk, archive_pk):
     return FileResponse(
         archive.file.open("rb"),
         as_attachment=True,
-        filename=archive.file.name.rsplit("/", 1)[-1],
+        filename=event_file_name(event, "pakta-integritas", "zip"),
         content_type="application/zip",
     )
 
 
-def _waiting_polls(request) -> int:
+def _asked_at(request) -> int | None:
     try:
-        return max(0, min(WAIT_POLLS, int(request.GET.get("menunggu", 0))))
+        return int(request.GET["sejak"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _waiting_polls(request, event) -> int:
+    """Polls left to wait for a worker to start; none once it has made a document since
+    the request (from then on the documents' own status tells)."""
+    try:
+        polls = max(0, min(WAIT_POLLS, int(request.GET.get("menunggu", 0))))
     except ValueError:
         return 0
+    asked_at = _asked_at(request)
+    if polls and asked_at is not None:
+        since = datetime.fromtimestamp(asked_at, tz=UTC)
+        if event.documents.filter(created_at__gte=since).exists():
+            return 0
+    return polls
 
 
 def _overview(event, request) -> dict:
@@ -152,6 +175,7 @@ def _overview(event, request) -> dict:
     archive = archives.latest_archive(event)
     archive_in_progress = archives.is_in_progress(archive)
     individual_ready = statuses.count(Document.Status.READY)
+    waiting = _waiting_polls(request, event)
     return {
         "event": event,
         "tab": "documents",
@@ -164,8 +188,9 @@ def _overview(event, request) -> dict:
         "archive_outdated": archive is not None
         and archive.status == Document.Status.READY
         and archive.done != individual_ready,
-        "documents_pending": pending or _waiting_polls(request) > 0,
-        "pending": pending or archive_in_progress or _waiting_polls(request) > 0,
-        "next_wait": max(0, _waiting_polls(request) - 1),
+        "documents_pending": pending or waiting > 0,
+        "pending": pending or archive_in_progress or waiting > 0,
+        "next_wait": max(0, waiting - 1),
+        "asked_at": _asked_at(request),
         "kinds": Document.Kind,
     }

@@ -105,9 +105,13 @@ def event_create(request):
     region = unit.region_id if unit.level == unit.Level.KABKOTA else None
     form = EventForm(request.POST or None, instance=Event(unit=unit, region_id=region))
     if form.is_valid():
-        event = event_ops.save_event(form.instance, user=request.user)
-        messages.success(request, _("Kegiatan dibuat sebagai draf."))
-        return redirect(event)
+        try:
+            event = event_ops.save_event(form.instance, user=request.user)
+        except PledgeError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Kegiatan dibuat sebagai draf."))
+            return redirect(event)
     return render(request, "pledges/staff/event_form.html", {"form": form})
 
 
@@ -204,11 +208,15 @@ def region_search(request):
                 "name"
             )[:30]
         )
-    # The region already chosen stays chosen while the person searches on.
+    # The region already chosen stays chosen while the person searches on: on
+    # top when it matches what was typed, else after the matches.
     matches = len(regions)
     chosen = regencies.filter(code=request.GET.get("region", "")).first()
-    if chosen and chosen not in regions:
+    if chosen and chosen in regions:
+        regions.remove(chosen)
         regions.insert(0, chosen)
+    elif chosen:
+        regions.append(chosen)
     return render(
         request,
         "pledges/staff/_region_options.html",
