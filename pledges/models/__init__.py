@@ -3,6 +3,7 @@ from .documents import Document, DocumentArchive
 from .events import Event, Signatory
 from .imports import ImportRun
 from .regions import Region
+from .room import SignerCopy, VenueDisplay
 from .signing import Signature, SigningStation
 from .templates import PledgeTemplate
 from .units import BawasluUnit, User
@@ -18,6 +19,8 @@ __all__ = [
     "Region",
     "Signatory",
     "Signature",
+    "SignerCopy",
     "SigningStation",
     "User",
+    "VenueDisplay",
 ]

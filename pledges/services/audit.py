@@ -40,6 +40,8 @@ AUDITED_MODELS = (
     "Signature",
     "SigningStation",
     "Document",
+    "VenueDisplay",
+    "SignerCopy",
 )
 
 
