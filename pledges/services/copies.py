@@ -80,7 +80,7 @@ def find_copy(text: str) -> SignerCopy | None:
     code = normalize_code(text)
     if code is None:
         return None
-    return SignerCopy.objects.select_related("signatory__event").filter(code=code).first()
+    return SignerCopy.objects.select_related("signatory__event__region").filter(code=code).first()
 
 
 def copy_document(copy: SignerCopy, queue_if_missing: bool = True) -> Document | None:

@@ -156,15 +156,20 @@
       }),
     );
     const freshIds = new Set(fresh.map((person) => person.id));
-    $("wall-signers").replaceChildren(...signers.map((person) => signerItem(person, freshIds.has(person.id))));
+    const list = $("wall-signers");
+    list.replaceChildren(...signers.map((person) => signerItem(person, freshIds.has(person.id))));
     $("wall-empty").hidden = signers.length > 0;
+    // Only whole names: the oldest that would be cut at the bottom are left off.
+    if (!$("venue-wall").hidden) {
+      while (list.lastElementChild && list.scrollHeight > list.clientHeight + 1) list.lastElementChild.remove();
+    }
   }
 
   function draw(fresh = []) {
     if (!state) return;
     if (state.step >= state.wall_step) {
-      drawWall(fresh);
       showOnly("venue-wall");
+      drawWall(fresh);
     } else {
       drawWall([]);
       drawReading();

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from pledges.core.dates import clock_time
 from pledges.errors import PledgeError
 from pledges.models import Document
 from pledges.services import rulebook
@@ -82,6 +83,7 @@ def copy(request, code):
             "signatory": copy.signatory,
             "document": document,
             "refresh": WAIT_REFRESH_SECONDS,
+            "expires": clock_time(copy.expires_at, copy.signatory.event.region),
         }
         try:
             rulebook.check_copy_downloadable(copy, timezone.now())
