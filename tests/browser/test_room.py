@@ -240,3 +240,29 @@ def test_a_full_wall_stays_readable_on_the_hall_screen_and_a_phone(
             page.evaluate("document.documentElement.scrollHeight") <= page.viewport_size["height"]
         )
         shot(page, name)
+
+
+def test_staff_open_the_screen_from_the_stations_page_and_lead_it_with_its_buttons(
+    page, screen, live_server, staff, open_event
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Nama pengguna").fill("petugas")
+    page.get_by_label("Sandi").fill("rahasia-uji-123")
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"{live_server.url}/kegiatan/{open_event.pk}/meja/")
+    page.get_by_label("Nama layar").fill("Layar utama")
+    page.get_by_role("button", name="Buka layar acara").click()
+    link = page.locator("[data-display-link]").inner_text()
+    screen.goto(link)
+    reading = screen.locator("#reading-text")
+    expect(reading).to_have_text(open_event.frozen_pledge["opening"])
+    page.get_by_role("button", name="Berikutnya ›").click()
+    expect(reading).to_have_text(open_event.frozen_pledge["points"][0])
+    expect(page.locator("[data-display-step]")).to_contain_text("bagian 2 dari")
+    assert_accessible(page, "stations page with a venue screen")
+    shot(page, "venue-staff-controls")
+    page.get_by_role("button", name="Daftar tanda tangan").click()
+    expect(screen.locator("#venue-wall")).to_be_visible()
+    page.get_by_role("button", name="Cabut").last.click()
+    expect(screen.get_by_role("heading", name="Layar ini sudah dicabut")).to_be_visible()

@@ -135,7 +135,12 @@ def display_state(request, screen):
     version = f'"{wall_version(screen)}"'
     full = request.GET.get("full") == "1"
     if not full and request.headers.get("If-None-Match") == version:
-        return HttpResponse(status=304, headers={"ETag": version, "Cache-Control": "no-cache"})
+        # Typed as JSON like the full answer: no page policy (CSP) rides on every poll.
+        return HttpResponse(
+            status=304,
+            content_type="application/json",
+            headers={"ETag": version, "Cache-Control": "no-cache"},
+        )
     since = request.GET.get("since", "")
     event = screen.event
     state = {
