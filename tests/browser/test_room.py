@@ -212,7 +212,6 @@ def test_thank_you_screen_is_honest_when_the_signature_is_only_queued(
     expect(tablet.locator("#thanks-no-copy")).to_contain_text("Petugas Bawaslu dapat mencetak")
     assert tablet.locator("#thanks-copy").is_hidden()
     shot(tablet, "copy-tablet-offline")
-    tablet.context.set_offline(False)
 
 
 def test_a_full_wall_stays_readable_on_the_hall_screen_and_a_phone(

@@ -54,7 +54,8 @@ def issue(request, station):
             "code": spaced(copy.code),
             "url": url,
             "qr": segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True),
-            "minutes": int(rulebook.COPY_LIFETIME.total_seconds() // 60),
+            # What is left of it: the tablet may ask again a moment later.
+            "minutes": max(1, round((copy.expires_at - timezone.now()).total_seconds() / 60)),
         },
         status=201,
     )
