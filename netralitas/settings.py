@@ -289,6 +289,8 @@ CSRF_FAILURE_VIEW = "pledges.web.views.errors.csrf_failure"
 KIOSK_SEARCH_RATE = env_str("KIOSK_SEARCH_RATE", "240/m")
 KIOSK_SIGN_RATE = env_str("KIOSK_SIGN_RATE", "120/m")
 VERIFY_UPLOAD_RATE = env_str("VERIFY_UPLOAD_RATE", "20/m")  # per client address
+# The signer's copy link, per client address: its waiting page reloads every 3 s.
+COPY_RATE = env_str("COPY_RATE", "40/m")
 # django-ratelimit warns that LocMemCache counts per process: that is the choice above.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 

@@ -6,7 +6,14 @@ The URLs come from the resolver, so a new staff URL cannot escape this sweep.
 import pytest
 from django.urls import get_resolver, reverse
 
-from pledges.models import Document, Event, EventPhoto, Signatory, SigningStation
+from pledges.models import (
+    Document,
+    Event,
+    EventPhoto,
+    Signatory,
+    SigningStation,
+    VenueDisplay,
+)
 from tests.conftest import make_event, make_signatory
 
 OBJECT_KWARGS = {
@@ -35,6 +42,7 @@ def url_for(name, kwargs_names, event, signatory, document, station):
         "archive_pk": document.pk,
         "run_pk": document.pk,
         "photo_pk": event.photos.get().pk,
+        "display_pk": VenueDisplay.objects.get(event=event).pk,
         "fmt": "csv",
         "kind": "deklarasi",
     }
@@ -48,6 +56,7 @@ def foreign(other_unit, gorontalo, template):
     # Made directly: the domain opens stations only for open events, and this one stays a draft.
     station = SigningStation.objects.create(event=event, label="Meja", token_sha256="0" * 64)
     EventPhoto.objects.create(event=event, image="foto_kegiatan/x.jpg", sha256="0" * 64)
+    VenueDisplay.objects.create(event=event, label="Layar", token_sha256="1" * 64)
     return event, make_signatory(event, "Pejabat Gorontalo"), document, station
 
 
@@ -74,6 +83,7 @@ def test_other_units_objects_are_not_found(client, staff, foreign, name, kwargs)
     station.refresh_from_db()
     assert station.revoked_at is None
     assert EventPhoto.objects.filter(event=event).count() == 1
+    assert VenueDisplay.objects.get(event=event).revoked_at is None
 
 
 @pytest.mark.parametrize(("name", "kwargs"), staff_patterns())

@@ -4,6 +4,7 @@ from .events import Event, Signatory
 from .imports import ImportRun
 from .regions import Region
 from .reports import EventPhoto
+from .room import SignerCopy, VenueDisplay
 from .signing import Signature, SigningStation
 from .templates import PledgeTemplate
 from .units import BawasluUnit, User
@@ -21,6 +22,8 @@ __all__ = [
     "Region",
     "Signatory",
     "Signature",
+    "SignerCopy",
     "SigningStation",
     "User",
+    "VenueDisplay",
 ]

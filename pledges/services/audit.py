@@ -44,6 +44,8 @@ AUDITED_MODELS = (
     "SigningStation",
     "Document",
     "EventPhoto",
+    "VenueDisplay",
+    "SignerCopy",
 )
 
 

@@ -11,6 +11,7 @@ through the domain functions. The checks only read; each raises
 
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.utils.translation import gettext as _
 
@@ -335,3 +336,61 @@ def check_user_change(actor, target, changed: Iterable[str]) -> None:
         raise _forbidden(_("Hak akses hanya dapat diberikan oleh admin pusat."))
     if target.unit_id is None or not units_visible_to(actor).filter(pk=target.unit_id).exists():
         raise _forbidden(_("Akun ini bukan milik unit Anda."))
+
+
+# --- The signer's own copy ---------------------------------------------------------
+
+# The tablet asks for the code right after the signature is stored.
+COPY_ISSUE_WINDOW = timedelta(minutes=5)
+# How long the link a signer scans lets them download their PDF.
+COPY_LIFETIME = timedelta(minutes=30)
+# After the first download a phone may retry for a little while, a few times.
+COPY_RETRY_WINDOW = timedelta(minutes=5)
+COPY_MAX_DOWNLOADS = 3
+
+
+def check_copy_issuable(signature: Signature | None, station_id: int, now) -> None:
+    """A tablet may hand out a copy code only for a signature it just took, moments ago.
+
+    `signature` (None: not of the station's event) signed within COPY_ISSUE_WINDOW
+    at station `station_id`.
+    """
+    if (
+        signature is None
+        or signature.station_id != station_id
+        or now - signature.signed_at > COPY_ISSUE_WINDOW
+    ):
+        raise PledgeError(
+            _(
+                "Kode salinan hanya diberikan sesaat setelah tanda tangan. "
+                "Minta petugas mencetaknya."
+            ),
+            code=Code.COPY_NOT_ISSUABLE,
+        )
+
+
+def check_copy_downloadable(copy, now) -> None:
+    """The copy link works until it expires, and a few times within a short while of the first.
+
+    A phone may retry a download (a dropped connection, a preview then a save),
+    so the first download opens COPY_RETRY_WINDOW with at most
+    COPY_MAX_DOWNLOADS in all; after that, or after `expires_at`, it is closed.
+    """
+    if copy.first_download_at is not None and (
+        copy.downloads >= COPY_MAX_DOWNLOADS or now > copy.first_download_at + COPY_RETRY_WINDOW
+    ):
+        raise PledgeError(
+            _(
+                "Salinan ini sudah diunduh. Tautan hanya dapat dipakai sekali; "
+                "untuk salinan lain hubungi petugas Bawaslu."
+            ),
+            code=Code.COPY_USED,
+        )
+    if now > copy.expires_at:
+        raise PledgeError(
+            _(
+                "Tautan salinan ini sudah kedaluwarsa. Dokumen Anda tetap dapat "
+                "diperiksa dengan kodenya, dan petugas Bawaslu dapat mencetaknya."
+            ),
+            code=Code.COPY_EXPIRED,
+        )

@@ -1,6 +1,7 @@
 from django.urls import include, path, register_converter
 
 from pledges.web.views import (
+    copies,
     documents,
     kiosk,
     national,
@@ -11,6 +12,7 @@ from pledges.web.views import (
     staff_reports,
     staff_signatories,
     stations,
+    venue,
 )
 
 
@@ -98,6 +100,18 @@ staff_patterns = [
         stations.station_revoke,
         name="station_revoke",
     ),
+    # Venue screens
+    path("kegiatan/<int:pk>/layar/buka/", venue.display_open, name="display_open"),
+    path(
+        "kegiatan/<int:pk>/layar/<int:display_pk>/langkah/",
+        venue.display_move,
+        name="display_move",
+    ),
+    path(
+        "kegiatan/<int:pk>/layar/<int:display_pk>/cabut/",
+        venue.display_revoke,
+        name="display_revoke",
+    ),
     # Documents
     path("kegiatan/<int:pk>/dokumen/", documents.event_documents, name="event_documents"),
     path("kegiatan/<int:pk>/dokumen/status/", documents.documents_status, name="documents_status"),
@@ -134,6 +148,7 @@ kiosk_patterns = [
     path("logo/", kiosk.logo, name="logo"),
     path("api/tanda-tangan/", kiosk.sign, name="sign"),
     path("api/status/", kiosk.status, name="status"),
+    path("api/salinan/", copies.issue, name="copy"),
     # The token comes in the POSTed body, never in the path (access logs keep paths).
     path("hubungkan/", kiosk.bind, name="bind"),
     path("<slug:token>/", kiosk.old_link, name="old_link"),
@@ -143,8 +158,23 @@ public_patterns = [
     path("verifikasi/<str:code>/", public.verify, name="verify"),
 ]
 
+# The projector's screen: its token is sent in a header, never in a path.
+venue_patterns = [
+    path("", venue.display, name="display"),
+    path("api/keadaan/", venue.display_state, name="state"),
+    path("api/langkah/", venue.display_step, name="step"),
+]
+
+# What a signer's phone opens from the thank-you screen's QR code.
+copy_patterns = [
+    path("<str:code>/", copies.copy, name="copy"),
+    path("<str:code>/unduh/", copies.download, name="download"),
+]
+
 urlpatterns = [
     path("meja/", include((kiosk_patterns, "kiosk"))),
+    path("layar/", include((venue_patterns, "venue"))),
+    path("salinan/", include((copy_patterns, "copies"))),
     path("", include((public_patterns, "public"))),
     path("", include((staff_patterns, "staff"))),
 ]

@@ -653,17 +653,48 @@
         outcome.message + " Jika menurut Anda ini keliru, hubungi petugas Bawaslu.",
       );
     }
-    thank(item.name, outcome.stored);
+    thank(item.name, outcome.stored, outcome.signature);
     scheduleFlush(outcome.stored ? 0 : backoffMs);
   });
 
-  function thank(name, stored) {
+  function thank(name, stored, signature) {
     fillPerson({ name });
     document.getElementById("thanks-message").textContent = stored
       ? "Tanda tangan Anda sudah tersimpan."
       : "Tanda tangan Anda tersimpan di tablet ini dan akan terkirim otomatis saat jaringan kembali.";
+    showCopy(null, stored ? "" : "Salinan untuk ponsel belum dapat diberikan karena tanda tangan belum terkirim. Petugas Bawaslu dapat mencetak pakta integritas Anda nanti.");
     show("thanks");
     thanksTimer = setTimeout(() => show("search"), Number(config.thanksSeconds) * 1000);
+    if (stored && signature) offerCopy(signature);
+  }
+
+  // The signer's own copy: a QR code for their phone, asked for once the signature is stored.
+  function showCopy(copy, note) {
+    document.getElementById("thanks-copy").hidden = !copy;
+    document.getElementById("thanks-qr").innerHTML = copy ? copy.qr : ""; // segno's SVG, from our server
+    document.getElementById("thanks-code").textContent = copy ? copy.code : "";
+    document.getElementById("thanks-minutes").textContent = copy ? copy.minutes : "";
+    const noCopy = document.getElementById("thanks-no-copy");
+    noCopy.textContent = note;
+    noCopy.hidden = !note;
+  }
+
+  async function offerCopy(signature) {
+    let result = null;
+    try {
+      result = await api(config.copyUrl, { body: { signature } });
+    } catch (error) {
+      result = null;
+    }
+    if (document.getElementById("screen-thanks").hidden) return; // the signer has gone on
+    if (result && result.status === 201) {
+      showCopy(result.body, "");
+      // Time to take out a phone and scan; "Selesai" ends it sooner.
+      clearTimeout(thanksTimer);
+      thanksTimer = setTimeout(() => show("search"), Number(config.copySeconds) * 1000);
+    } else {
+      showCopy(null, "Kode salinan tidak dapat dibuat saat ini. Petugas Bawaslu dapat mencetak pakta integritas Anda nanti.");
+    }
   }
 
   // One attempt for one queued signature: {stored}, {undeliverable}, {refused} or {waiting}.
@@ -685,7 +716,7 @@
     }
     if (result.status === 200) {
       await forget(item);
-      return { stored: true };
+      return { stored: true, signature: result.body.signature };
     }
     const code = result.body.code || "";
     const message = result.body.error || "Tanda tangan ditolak.";

@@ -155,8 +155,9 @@ def test_official_finds_name_reads_pledge_signs_and_is_stored(tablet, live_serve
     assert len(signature.strokes) == 1 and len(signature.strokes[0]) > 10
     assert signature_svg(signature).count("<path") == 1
     assert "Chrome" in signature.user_agent
-    # The tablet goes back to the search by itself, and the signer is gone from it.
-    tablet.get_by_role("heading", name="Selamat datang").wait_for(timeout=15_000)
+    # The tablet goes back to the search by itself (after the time to scan the
+    # copy's QR code), and the signer is gone from it.
+    tablet.get_by_role("heading", name="Selamat datang").wait_for(timeout=30_000)
     tablet.locator("#search-input").fill("rudi")
     tablet.get_by_text("Nama tidak ditemukan").wait_for()
 

@@ -4,7 +4,7 @@ import hashlib
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -17,6 +17,7 @@ from pledges.errors import PledgeError
 from pledges.models import Document, Signatory
 from pledges.rendering import sealing
 from pledges.services import trail
+from pledges.services.copies import copy_document, find_copy
 from pledges.web.access import rate_from_setting
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -47,6 +48,11 @@ def verify(request, code):
         .first()
     )
     if document is None:
+        # The short code a signer took home from the tablet names their pakta integritas.
+        copy = find_copy(code)
+        found = copy_document(copy, queue_if_missing=False) if copy else None
+        if found is not None and found.status == Document.Status.READY:
+            return redirect(found.verification_path())
         return render(request, "pledges/public/not_found.html", status=404)
     form = CheckPdfForm(request.POST, request.FILES) if request.method == "POST" else CheckPdfForm()
     matches = None

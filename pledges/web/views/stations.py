@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pledges.errors import PledgeError
 from pledges.services.signing import open_station, revoke_station
 from pledges.web.access import get_event_for
+from pledges.web.views.venue import displays_context
 
 # The token exists in clear only until staff have seen it once.
 NEW_TOKEN_SESSION_KEY = "new_station_token"
@@ -43,7 +44,13 @@ def stations(request, pk):
     return render(
         request,
         "pledges/staff/stations.html",
-        {"event": event, "stations": event_stations, "new_link": new_link, "tab": "stations"},
+        {
+            "event": event,
+            "stations": event_stations,
+            "new_link": new_link,
+            "tab": "stations",
+            **displays_context(request, event),
+        },
     )
 
 
