@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from pledges.core.dates import local_text
 from pledges.db import signatures
 from pledges.models import AuditEntry, Signature
 from pledges.services import audit
@@ -43,7 +44,11 @@ def test_a_kiosk_signature_is_audited_exactly_as_entry_values_says(kiosk, signat
         )
     for column, value in expected.items():
         assert getattr(entry, column) == value, column
-    assert entry.object_repr == f"Rudiyanto — {signature.signed_at:%Y-%m-%d %H:%M}"
+    # Named as the admin names a signature: on its event's clock.
+    assert (
+        entry.object_repr
+        == f"Rudiyanto — {local_text(signature.signed_at, signatory.event.region_id, 'short')}"
+    )
     assert (entry.object_id, entry.event_id) == (str(signature.pk), signatory.event_id)
 
 

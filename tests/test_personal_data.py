@@ -17,7 +17,14 @@ def test_export_person_gathers_every_event_and_signature_of_one_nip(
     signatory, unit, pasuruan, template, tmp_path
 ):
     make_signature(signatory, client_ip="10.1.2.3", user_agent="Tablet Meja 1")
-    later = make_event(unit, pasuruan, template, title="Apel Netralitas")
+    # Later than the signatory's event: the export lists events by their start.
+    later = make_event(
+        unit,
+        pasuruan,
+        template,
+        title="Apel Netralitas",
+        starts_at=signatory.event.starts_at + timedelta(days=30),
+    )
     make_signatory(later, "Rudiyanto", position="Sekda (Plt.)")
     make_signatory(later, "Orang Lain", nip="199007232015032004")
 

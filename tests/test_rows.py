@@ -16,8 +16,11 @@ CHANGES = [
 ]
 
 
+HASHES = ("prev_hash", "hash", "personal_sha256")
+
+
 def test_insert_row_stores_json_exactly_as_the_orm_does(db):
-    for changes in CHANGES:
+    for number, changes in enumerate(CHANGES):
         values = {
             "at": timezone.now(),
             "action": "update",
@@ -26,7 +29,13 @@ def test_insert_row_stores_json_exactly_as_the_orm_does(db):
             "object_repr": "uji",
             "changes": changes,
         }
-        by_orm = AuditEntry.objects.create(**values)
-        plain = AuditEntry.objects.get(pk=insert_row(AuditEntry, values))
+        # Outside any real chain, at places of their own (a chain has one entry per place).
+        by_orm = AuditEntry.objects.create(**values, chain=-1, seq=2 * number)
+        plain = AuditEntry.objects.get(
+            pk=insert_row(
+                AuditEntry,
+                {**values, "chain": -1, "seq": 2 * number + 1, **dict.fromkeys(HASHES, "")},
+            )
+        )
         by_orm.refresh_from_db()
         assert plain.changes == by_orm.changes == json.loads(json.dumps(changes))

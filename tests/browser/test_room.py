@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pledges.models import Document, Signature, VenueDisplay
+from pledges.models.templates import COLLECTIVE, pledge_form
 from pledges.services.venue import move_display, open_display, revoke_display
 from tests.browser.axe import assert_accessible
 from tests.browser.test_kiosk import PHONE, bind, sign_as, tablet, wait_until
@@ -69,7 +70,7 @@ def test_venue_screen_reads_the_pledge_point_by_point_then_the_wall_follows_a_ta
     pledge = open_event.frozen_pledge
     screen.goto(f"{live_server.url}/layar/#{token}")
     reading = screen.locator("#reading-text")
-    expect(reading).to_have_text(pledge["opening"])
+    expect(reading).to_have_text(pledge_form(pledge, COLLECTIVE)["opening"])
     assert token not in screen.url  # out of the address bar at once
     shot(screen, "venue-1920-opening")
     for number, point in enumerate(pledge["points"], start=1):
@@ -84,7 +85,7 @@ def test_venue_screen_reads_the_pledge_point_by_point_then_the_wall_follows_a_ta
     expect(reading).to_have_text(pledge["points"][-2])
     screen.keyboard.press("ArrowRight")
     screen.keyboard.press("Space")
-    expect(reading).to_have_text(pledge["closing"])
+    expect(reading).to_have_text(pledge_form(pledge, COLLECTIVE)["closing"])
     # The screen's keys moved it on the server too (staff see where it is) ...
     closing = len(pledge["points"]) + 1
     deadline = time.monotonic() + 5
@@ -129,7 +130,9 @@ def test_venue_screen_on_a_phone(phone, live_server, open_event):
     make_signatory(open_event, "Rudiyanto", position="Sekretaris Daerah")
     display, token = open_display(open_event, "Layar ponsel")
     phone.goto(f"{live_server.url}/layar/#{token}")
-    expect(phone.locator("#reading-text")).to_have_text(open_event.frozen_pledge["opening"])
+    expect(phone.locator("#reading-text")).to_have_text(
+        pledge_form(open_event.frozen_pledge, COLLECTIVE)["opening"]
+    )
     phone.locator("#venue-reading").tap()
     expect(phone.locator("#reading-number")).to_have_text("1.")
     fits(phone, "#reading-text")
@@ -255,7 +258,7 @@ def test_staff_open_the_screen_from_the_stations_page_and_lead_it_with_its_butto
     link = page.locator("[data-display-link]").inner_text()
     screen.goto(link)
     reading = screen.locator("#reading-text")
-    expect(reading).to_have_text(open_event.frozen_pledge["opening"])
+    expect(reading).to_have_text(pledge_form(open_event.frozen_pledge, COLLECTIVE)["opening"])
     page.get_by_role("button", name="Berikutnya ›").click()
     expect(reading).to_have_text(open_event.frozen_pledge["points"][0])
     expect(page.locator("[data-display-step]")).to_contain_text("bagian 2 dari")
