@@ -13,6 +13,8 @@ KIND_STEMS = {
     Document.Kind.PAKTA_INTEGRITAS: "pakta-integritas",
     Document.Kind.DEKLARASI: "deklarasi-bersama",
     Document.Kind.DAFTAR_HADIR: "daftar-hadir",
+    Document.Kind.LAPORAN: "laporan-kegiatan",
+    Document.Kind.REKAM_JEJAK: "rekam-jejak-ikrar",
 }
 
 
@@ -31,5 +33,8 @@ def event_file_name(event: Event, what: str, extension: str, person: str = "") -
 
 
 def document_file_name(document: Document) -> str:
+    if document.event_id is None:
+        # A person's record spans events: named by its code, never by the NIP.
+        return f"{KIND_STEMS[document.kind]}-{document.verification_code}.pdf"
     person = document.signatory.full_name if document.signatory_id else ""
     return event_file_name(document.event, KIND_STEMS[document.kind], "pdf", person)

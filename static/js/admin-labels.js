@@ -63,7 +63,18 @@
       });
   }
 
-  window.addEventListener("load", nameFields);
+  window.addEventListener("load", () => {
+    nameFields();
+    // select2 may draw (or draw again) its box after this: name it whenever it does.
+    const rename = () =>
+      document.querySelectorAll("select.admin-autocomplete").forEach(nameAutocomplete);
+    new MutationObserver(rename).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["role"],
+    });
+  });
   // A new inline row gets its widgets from Django's handlers of the same event.
   document.addEventListener("formset:added", () => setTimeout(nameFields, 0));
 })();
