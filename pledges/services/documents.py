@@ -209,11 +209,15 @@ def prepare_document(
     otherwise creates a pending one. Raises PledgeError if the data cannot
     make that document (draft event, nobody signed, signer has not signed).
     """
-    current = fingerprint(document_facts(event, kind, signatory))
+    identity = {"event": event, "kind": kind, "signatory": signatory}
+    return _reuse_or_create(identity, document_facts(event, kind, signatory))
+
+
+def _reuse_or_create(identity: dict, facts: dict) -> tuple[Document, bool]:
+    """The ready or recently started document of `identity` showing `facts`, else a new one."""
+    current = fingerprint(facts)
     existing = (
-        Document.objects.filter(
-            event=event, kind=kind, signatory=signatory, source_fingerprint=current
-        )
+        Document.objects.filter(**identity, source_fingerprint=current)
         .exclude(status=Document.Status.FAILED)
         .order_by("-created_at")
         .first()
@@ -222,10 +226,7 @@ def prepare_document(
         existing.status == Document.Status.READY or is_in_progress(existing)
     ):
         return existing, False
-    document = Document.objects.create(
-        event=event, kind=kind, signatory=signatory, source_fingerprint=current
-    )
-    return document, True
+    return Document.objects.create(**identity, source_fingerprint=current), True
 
 
 def prepare_record_document(unit, nip: str) -> tuple[Document, bool]:
@@ -234,23 +235,8 @@ def prepare_record_document(unit, nip: str) -> tuple[Document, bool]:
     Like `prepare_document`: a ready or recently started record showing the
     same pledges is reused, so asking twice makes one PDF.
     """
-    current = fingerprint(person_records.record_facts(unit, nip))
-    existing = (
-        Document.objects.filter(
-            kind=Document.Kind.REKAM_JEJAK, unit=unit, subject_nip=nip, source_fingerprint=current
-        )
-        .exclude(status=Document.Status.FAILED)
-        .order_by("-created_at")
-        .first()
-    )
-    if existing is not None and (
-        existing.status == Document.Status.READY or is_in_progress(existing)
-    ):
-        return existing, False
-    document = Document.objects.create(
-        kind=Document.Kind.REKAM_JEJAK, unit=unit, subject_nip=nip, source_fingerprint=current
-    )
-    return document, True
+    identity = {"kind": Document.Kind.REKAM_JEJAK, "unit": unit, "subject_nip": nip}
+    return _reuse_or_create(identity, person_records.record_facts(unit, nip))
 
 
 def _facts_of(document: Document) -> dict:
