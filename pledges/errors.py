@@ -96,6 +96,9 @@ class Code(models.TextChoices):
     TOO_LITTLE_INK = "too_little_ink", _("Tanda tangan terlalu kecil")
     OUT_OF_RANGE = "out_of_range", _("Titik di luar bidang tanda tangan")
     CANVAS_SIZE = "canvas_size", _("Ukuran bidang tanda tangan tidak sah")
+    SCAN_NOT_IMAGE = "scan_not_image", _("Pindaian bukan gambar JPG atau PNG")
+    SCAN_TOO_LARGE = "scan_too_large", _("Pindaian terlalu besar")
+    REPRESENTATION_NOT_ALLOWED = "representation_not_allowed", _("Perwakilan tidak diizinkan")
     # Templates
     TEMPLATE_SIGNED = "template_signed", _("Templat sudah ditandatangani")
     TEMPLATE_NOT_CURRENT = "template_not_current", _("Bukan versi templat terbaru")

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pledges.admin.base import EvidenceAdmin, UnitScopedAdmin
@@ -25,7 +26,7 @@ class SignatureAdmin(EvidenceAdmin):
     list_display = ["thumbnail", "signatory", "event", "signed_at", "station"]
     list_filter = ["signed_at"]
     search_fields = ["signatory__full_name", "signatory__nip"]
-    list_select_related = ["signatory__event", "station"]
+    list_select_related = ["signatory__event", "station", "paper"]
     fields = [
         "picture",
         "signatory",
@@ -44,11 +45,20 @@ class SignatureAdmin(EvidenceAdmin):
 
     @admin.display(description=_("tanda tangan"))
     def thumbnail(self, signature):
-        return svg_picture(signature_svg(signature), height=40)
+        return self._drawing(signature, 40)
 
     @admin.display(description=_("tanda tangan"))
     def picture(self, signature):
-        return svg_picture(signature_svg(signature), height=160)
+        return self._drawing(signature, 160)
+
+    def _drawing(self, signature, height):
+        scan = signature.paper_scan
+        if scan is not None:
+            # Shown on the event's staff page, where access to the scan is checked.
+            return format_html(
+                "tanda tangan basah (pindaian), SHA-256 <code>{}</code>", scan.sha256
+            )
+        return svg_picture(signature_svg(signature), height=height)
 
 
 @admin.register(SigningStation)

@@ -15,7 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from pledges.core import chain as hashing
 from pledges.db.audit_chain import append_entries, ensure_chain
 from pledges.db.rows import insert_row, prepared_cursor, typed_values
-from pledges.models import AuditEntry, Signature
+from pledges.models import AuditEntry, PaperSignature, Signature
 
 # Stands for the signer's name in the label the audit entry is given
 # (`entry["object_repr"]`, built before the name is read): this module puts
@@ -185,7 +185,8 @@ ONE_STATEMENT = {"postgresql": _in_one_statement}
 
 
 def erase_signatures(ids: list[int]) -> None:
-    """DELETE the signatures `ids`, inside the caller's transaction (personal data past retention).
+    """DELETE the signatures `ids` (and the records of their paper scans), inside the
+    caller's transaction (personal data past retention).
 
     The one deletion a signature allows: the model and, on PostgreSQL, a
     trigger refuse any other.
@@ -195,8 +196,9 @@ def erase_signatures(ids: list[int]) -> None:
         if connection.vendor == "postgresql":
             # The only way past the trigger that keeps signatures immutable.
             cursor.execute("SET LOCAL netralitas.purge = 'on'")
-        table = Signature._meta.db_table
+        table, paper = Signature._meta.db_table, PaperSignature._meta.db_table
         for start in range(0, len(ids), 1000):
             chunk = ids[start : start + 1000]
             marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {paper} WHERE signature_id IN ({marks})", chunk)
             cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)

@@ -16,7 +16,14 @@ STATION_FIELDS = (
     "storage_low",
     "revoked_at",
 )
-STATION_EVENT_FIELDS = ("id", "status", "title", "allow_walk_ins", "frozen_pledge_sha256")
+STATION_EVENT_FIELDS = (
+    "id",
+    "status",
+    "title",
+    "allow_walk_ins",
+    "allow_representatives",
+    "frozen_pledge_sha256",
+)
 STATION_SQL = (
     "SELECT {}, {} FROM pledges_signingstation st"
     " JOIN pledges_event e ON e.id = st.event_id WHERE st.id = %s"

@@ -4,8 +4,9 @@ from .events import Event, Signatory
 from .imports import ImportRun
 from .regions import Region
 from .reports import EventPhoto
+from .representation import Representation
 from .room import SignerCopy, VenueDisplay
-from .signing import Signature, SigningStation
+from .signing import PaperSignature, Signature, SigningStation
 from .templates import PledgeTemplate
 from .units import BawasluUnit, User
 
@@ -18,8 +19,10 @@ __all__ = [
     "Event",
     "EventPhoto",
     "ImportRun",
+    "PaperSignature",
     "PledgeTemplate",
     "Region",
+    "Representation",
     "Signatory",
     "Signature",
     "SignerCopy",

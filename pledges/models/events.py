@@ -53,6 +53,14 @@ class Event(models.Model):
     chair_name = models.CharField(_("pimpinan acara"), max_length=150, blank=True)
     reader_name = models.CharField(_("pembaca ikrar"), max_length=150, blank=True)
     allow_walk_ins = models.BooleanField(_("peserta boleh mendaftar di tempat"), default=True)
+    allow_representatives = models.BooleanField(
+        _("wakil boleh dicatat di tablet"),
+        default=False,
+        help_text=_(
+            "Pejabat yang berhalangan dapat diwakili: wakilnya mengisi nama dan nomor surat "
+            "tugas di tablet. Petugas selalu dapat mencatat wakil di halaman kegiatan."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=6, choices=Status.choices, default=Status.DRAFT
     )
@@ -282,3 +290,11 @@ class Signatory(models.Model):
 
     def fill_search_text(self) -> None:
         self.search_text = search_key(" ".join(getattr(self, f) for f in self.SEARCHED_FIELDS))
+
+    @property
+    def representative(self):
+        """The `Representation` of whoever signs "mewakili" this official, else None."""
+        try:
+            return self.representation
+        except models.ObjectDoesNotExist:
+            return None

@@ -104,3 +104,66 @@ class Signature(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)
+
+    @property
+    def paper_scan(self):
+        """The `PaperSignature` if this was a wet-ink signature uploaded from paper, else None."""
+        try:
+            return self.paper
+        except models.ObjectDoesNotExist:
+            return None
+
+
+class PaperSignatureQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PledgeError(_("Tanda tangan tidak dapat diubah."), code=Code.SIGNATURE_IMMUTABLE)
+
+    def delete(self):
+        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)
+
+
+class PaperSignature(models.Model):
+    """A wet-ink signature on paper, scanned or photographed and uploaded by staff.
+
+    Its `Signature` row has no strokes; this holds the image byte for byte as
+    uploaded, with its SHA-256. Never changed, like the signature it belongs to.
+    """
+
+    signature = models.OneToOneField(
+        Signature,
+        verbose_name=_("tanda tangan"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="paper",
+    )
+    scan = models.FileField(_("pindaian"), upload_to="tanda_tangan_basah/%Y/%m/")
+    sha256 = models.CharField(_("SHA-256 pindaian"), max_length=64)
+    content_type = models.CharField(_("jenis berkas"), max_length=40)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    original_name = models.CharField(_("nama berkas asal"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    objects = PaperSignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tanda tangan basah (pindaian)")
+        verbose_name_plural = _("tanda tangan basah (pindaian)")
+
+    def __str__(self):
+        return f"{self.signature.signatory} — tanda tangan basah (pindaian)"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PledgeError(_("Tanda tangan tidak dapat diubah."), code=Code.SIGNATURE_IMMUTABLE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)

@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 # The facts never read a signature's strokes or stored SVG: both are large.
 UNDRAWN = ("signature__strokes", "signature__svg")
+# Who signed for an official, and a signature's paper scan, come with each row.
+WITH_HAND = ("signature", "signature__paper", "representation")
 PLACE_PREFIXES = ("Kota Administrasi ", "Kabupaten Administrasi ", "Kabupaten ", "Kota ")
 
 
@@ -76,6 +78,28 @@ def signer_facts(signatory: Signatory, region, number: int | None = None) -> dic
         # (pledges.rendering.pdfink), read only then. A signature never
         # changes, so its id is all the fingerprint needs.
         "signature": signature.pk if signature else None,
+        # A wet-ink signature uploaded from paper: drawn from its scan, named as such.
+        "paper": _paper_facts(signature),
+        "representative": _representative_facts(signatory.representative),
+    }
+
+
+def _paper_facts(signature) -> dict | None:
+    scan = signature.paper_scan if signature is not None else None
+    if scan is None:
+        return None
+    return {"name": scan.scan.name, "sha256": scan.sha256}
+
+
+def _representative_facts(representation) -> dict | None:
+    """Who signs "mewakili" (a.n.) the official, on which surat tugas."""
+    if representation is None:
+        return None
+    return {
+        "full_name": representation.full_name,
+        "nip": format_nip(representation.nip),
+        "position": representation.position,
+        "letter_number": representation.letter_number,
     }
 
 
@@ -95,7 +119,7 @@ def collective_deklarasi_facts(event: Event) -> dict:
     # Protocol order, not signing order: the Wali Kota heads the list however late they signed.
     signed = (
         event.signatories.filter(signature__isnull=False)
-        .select_related("signature")
+        .select_related(*WITH_HAND)
         .defer(*UNDRAWN)
         .in_protocol_order()
     )
@@ -110,7 +134,7 @@ def collective_deklarasi_facts(event: Event) -> dict:
 
 def daftar_hadir_facts(event: Event) -> dict:
     facts = event_facts(event)
-    signatories = event.signatories.select_related("signature").defer(*UNDRAWN).in_protocol_order()
+    signatories = event.signatories.select_related(*WITH_HAND).defer(*UNDRAWN).in_protocol_order()
     # One group per category, in the order its first member comes in protocol
     # order: the categories' own order, unless staff set the event's order.
     by_category: dict[str, list[Signatory]] = {}

@@ -4,6 +4,7 @@ import base64
 import io
 import re
 
+from django.core.files.storage import default_storage
 from django.utils.html import format_html
 
 from pledges.rendering.strokes import ink_box, render_svg
@@ -27,6 +28,8 @@ def signature_svg(signature) -> str:
     where it is shown, from those numbers, the same every time. Signatures
     stored before then keep the SVG drawn when they came.
     """
+    if not signature.svg and not signature.strokes:
+        return ""  # a wet-ink signature uploaded from paper: its picture is the scan
     return signature.svg or render_svg(signature.strokes)
 
 
@@ -67,3 +70,25 @@ def photo_data_uri(handle, longest_side: int = 1200) -> str:
         out = io.BytesIO()
         picture.save(out, "JPEG", quality=82, optimize=True)
     return data_uri("image/jpeg", out.getvalue())
+
+
+def with_scans(facts: dict) -> dict:
+    """`facts` with each paper signature's scan as a picture the PDF draws; the stored
+    file is never changed, only the copy drawn is made small enough for its box."""
+
+    def drawn(row: dict) -> dict:
+        if not row.get("paper"):
+            return row
+        with default_storage.open(row["paper"]["name"], "rb") as handle:
+            return {**row, "paper": {**row["paper"], "uri": photo_data_uri(handle, 600)}}
+
+    shown = dict(facts)
+    if "signer" in facts:
+        shown["signer"] = drawn(facts["signer"])
+    if "signers" in facts:
+        shown["signers"] = [drawn(row) for row in facts["signers"]]
+    if "groups" in facts:
+        shown["groups"] = [
+            {**group, "rows": [drawn(row) for row in group["rows"]]} for group in facts["groups"]
+        ]
+    return shown

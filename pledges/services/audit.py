@@ -41,6 +41,8 @@ AUDITED_MODELS = (
     "Event",
     "Signatory",
     "Signature",
+    "PaperSignature",
+    "Representation",
     "SigningStation",
     "Document",
     "EventPhoto",
@@ -101,10 +103,10 @@ def entry_values(action: str, obj, event=None, changes=None, *, at=None) -> dict
 def _event_of(obj):
     if isinstance(obj, Event):
         return obj if obj.pk else None
-    for attribute in ("event", "signatory"):
+    for attribute in ("event", "signatory", "signature"):
         related = getattr(obj, f"{attribute}_id", None) and getattr(obj, attribute)
         if related is not None:
-            return related if attribute == "event" else related.event
+            return related if attribute == "event" else _event_of(related)
     return None
 
 

@@ -24,16 +24,20 @@ class CoveredRegion:
     status: str = NOT_REGISTERED
     leaders: list[str] = field(default_factory=list)
     villages: list["CoveredRegion"] = field(default_factory=list)
+    # Signed "mewakili" by a representative on a surat tugas, not by the leader in person.
+    represented: bool = False
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        label = STATUS_LABELS[self.status]
+        return f"{label} (diwakili)" if self.represented else label
 
 
 @dataclass
 class Coverage:
     districts: list[CoveredRegion]
-    counts: dict[str, dict[str, int]]  # "district"/"village" -> status -> count
+    # "district"/"village" -> status -> count, and "represented": signed by a representative
+    counts: dict[str, dict[str, int]]
 
 
 def event_coverage(event: Event) -> Coverage:
@@ -44,15 +48,21 @@ def event_coverage(event: Event) -> Coverage:
         .filter(category__in=list(Signatory.REGION_LEVEL_FOR_CATEGORY))
         .annotate(signed=Count("signature"))
         .in_protocol_order()
-        .values_list("led_region_id", "full_name", "signed")
+        .values_list("led_region_id", "full_name", "signed", "representation__full_name")
     )
     status_of: dict[str, str] = {}
+    represented: dict[str, bool] = {}
     names: dict[str, list[str]] = {}
-    for code, name, signed in leaders:
+    for code, name, signed, representative in leaders:
         status = SIGNED if signed else REGISTERED
-        # One region may have two registered leaders (e.g. a Plt.); the best status counts.
-        if status_of.get(code) != SIGNED:
+        # One region may have two registered leaders (e.g. a Plt.); the best status
+        # counts, and one who signed in person beats one who was represented.
+        in_person = signed and not representative
+        if status_of.get(code) != SIGNED or (in_person and represented.get(code)):
             status_of[code] = status
+            represented[code] = bool(signed and representative)
+        if representative:
+            name = f"{name} (diwakili oleh {representative})"
         names.setdefault(code, []).append(name)
 
     regions = Region.objects.filter(
@@ -60,12 +70,19 @@ def event_coverage(event: Event) -> Coverage:
         level__in=[Region.Level.DISTRICT, Region.Level.VILLAGE],
     ).order_by("code")
     districts: dict[str, CoveredRegion] = {}
-    counts = {level: dict.fromkeys(STATUS_LABELS, 0) for level in ("district", "village")}
+    counts = {
+        level: {**dict.fromkeys(STATUS_LABELS, 0), "represented": 0}
+        for level in ("district", "village")
+    }
     for region in regions:
         covered = CoveredRegion(
-            region, status_of.get(region.code, NOT_REGISTERED), names.get(region.code, [])
+            region,
+            status_of.get(region.code, NOT_REGISTERED),
+            names.get(region.code, []),
+            represented=represented.get(region.code, False),
         )
         counts[region.level][covered.status] += 1
+        counts[region.level]["represented"] += covered.represented
         if region.level == Region.Level.DISTRICT:
             districts[region.code] = covered
         elif region.parent_id in districts:

@@ -51,7 +51,7 @@ from pledges.rendering.facts import (
     pakta_integritas_facts,
 )
 from pledges.rendering.fonts import fonts_context
-from pledges.rendering.pictures import photo_data_uri
+from pledges.rendering.pictures import photo_data_uri, with_scans
 from pledges.services import audit, person_records, reports, trail
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def document_html(kind: str, facts: dict, verification: Verification) -> str:
 
 
 def _render(kind: str, facts: dict, verification: Verification, filename: str):
-    html = document_html(kind, facts, verification)
+    html = document_html(kind, with_scans(facts), verification)
     pdf = pdfink.write_pdf(html, str(settings.BASE_DIR), SIGNATURE_BOX[kind])
     return f"{filename}-{verification.code}.pdf", PDF, pdf
 
@@ -168,7 +168,7 @@ RENDERERS = {
 }
 
 # Bumped whenever the PDF templates change what a document looks like.
-LAYOUT_VERSION = "4"
+LAYOUT_VERSION = "5"
 
 
 def document_facts(event: Event, kind: str, signatory: Signatory | None = None) -> dict:

@@ -16,7 +16,15 @@ from django.utils import timezone
 from pledges.core.nip import normalize_nip, validate_nip
 from pledges.db.signatures import erase_signatures
 from pledges.errors import Code, PledgeError
-from pledges.models import AuditEntry, Document, Event, Signatory, Signature
+from pledges.models import (
+    AuditEntry,
+    Document,
+    Event,
+    PaperSignature,
+    Representation,
+    Signatory,
+    Signature,
+)
 from pledges.rendering.pictures import signature_svg
 from pledges.services import audit, trail
 
@@ -30,7 +38,14 @@ def export_person(nip: str) -> dict:
     validate_nip(nip)
     signatories = (
         Signatory.objects.filter(nip=nip)
-        .select_related("event__unit", "event__region", "led_region", "signature__station")
+        .select_related(
+            "event__unit",
+            "event__region",
+            "led_region",
+            "signature__station",
+            "signature__paper",
+            "representation",
+        )
         .prefetch_related("documents")
         .order_by("event__starts_at")
     )
@@ -93,6 +108,20 @@ def _signatory_record(signatory: Signatory) -> dict:
             "goresan": signature.strokes,
             "svg": signature_svg(signature),
         }
+        scan = signature.paper_scan
+        if scan is not None:
+            record["tanda_tangan"]["tanda_tangan_basah"] = {
+                "sha256": scan.sha256,
+                "jenis_berkas": scan.content_type,
+                "ukuran": scan.size,
+            }
+    representative = signatory.representative
+    if representative is not None:
+        record["diwakili_oleh"] = {
+            "nama": representative.full_name,
+            "jabatan": representative.position,
+            "nomor_surat_tugas": representative.letter_number,
+        }
     return record
 
 
@@ -129,6 +158,14 @@ def purge_event_personal_data(event: Event, now=None) -> dict[str, int]:
             Signature.objects.filter(signatory__event=event).values_list("pk", flat=True)
         )
         documents = list(Document.objects.filter(event=event).exclude(file=""))
+        scans = list(
+            PaperSignature.objects.filter(signature__signatory__event=event).values_list(
+                "scan", flat=True
+            )
+        )
+        # Raw: a representative's name and NIP must not move into "delete" audit entries.
+        representations = Representation.objects.filter(signatory__event=event)
+        representations._raw_delete(representations.db)
         erase_signatures(signature_ids)
         # Each entry keeps the SHA-256 of what is erased (`personal_sha256`),
         # so the event's hash chain still verifies (`trail.check_chain`).
@@ -143,7 +180,7 @@ def purge_event_personal_data(event: Event, now=None) -> dict[str, int]:
         Event.objects.filter(pk=event.pk).update(
             personal_data_purged_at=event.personal_data_purged_at
         )
-        names = [document.file.name for document in documents]
+        names = [document.file.name for document in documents] + scans
         # Files go only once the database agrees; a failed transaction keeps them.
         transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
     audit.record("delete", event, personal_data="dihapus setelah masa retensi")

@@ -61,10 +61,12 @@ def attendance(event: Event) -> tuple[str, list]:
         if not row.signed:
             continue
         if row.category in SINGLE_OFFICES and row.signed == 1:
-            parts.append(singles.get(row.category) or PLURAL_NAMES[row.category])
+            part = singles.get(row.category) or PLURAL_NAMES[row.category]
+            parts.append(part + (" (diwakili)" if row.represented else ""))
         else:
             name = PLURAL_NAMES.get(row.category, row.label.lower())
-            parts.append(f"{with_words(row.signed)} {name}")
+            represented = f" ({with_words(row.represented)} diwakili)" if row.represented else ""
+            parts.append(f"{with_words(row.signed)} {name}{represented}")
             groups += 1
     if not parts:
         return "", counts
@@ -117,7 +119,6 @@ def paragraphs(event: Event, phrase: str, counts) -> list[str]:
     """The report as press writes it, one string per paragraph."""
     facts = event_facts(event)["event"]
     pledge = event.frozen_pledge
-    signed = sum(row.signed for row in counts)
     registered = sum(row.registered for row in counts)
     text = [
         f"{event.unit.name} menggelar {what_was_held(facts['kind'], event.title)} di "
@@ -144,16 +145,38 @@ def paragraphs(event: Event, phrase: str, counts) -> list[str]:
         )
     )
     if registered:
-        text.append(
-            f"Sebanyak {with_words(signed)} dari {with_words(registered)} peserta yang terdaftar "
-            "menandatangani ikrar tersebut secara elektronik melalui Netralitas. Setiap tanda "
-            "tangan disimpan bersama teks ikrar yang dibekukan saat kegiatan dibuka, dan "
-            "dokumennya bersegel elektronik serta dapat diperiksa keasliannya oleh siapa pun."
-        )
+        text.append(_signing_sentence(counts))
     gaps = coverage_gaps(event)
     if gaps["districts_total"]:
         text.append(_gap_sentence(event, gaps))
     return text
+
+
+def _signing_sentence(counts) -> str:
+    """How many signed, and honestly how: on paper, or by a representative."""
+    signed = sum(row.signed for row in counts)
+    registered = sum(row.registered for row in counts)
+    on_paper = sum(row.on_paper for row in counts)
+    represented = sum(row.represented for row in counts)
+    how = (
+        "secara elektronik melalui Netralitas"
+        if not on_paper
+        else f"melalui Netralitas, {with_words(on_paper)} di antaranya dengan tanda tangan basah "
+        "di atas kertas yang pindaiannya diunggah petugas"
+    )
+    sentence = (
+        f"Sebanyak {with_words(signed)} dari {with_words(registered)} peserta yang terdaftar "
+        f"menandatangani ikrar tersebut {how}."
+    )
+    if represented:
+        sentence += (
+            f" Sebanyak {with_words(represented)} pejabat berhalangan hadir dan diwakili oleh "
+            "pejabat yang ditunjuk dengan surat tugas."
+        )
+    return sentence + (
+        " Setiap tanda tangan disimpan bersama teks ikrar yang dibekukan saat kegiatan dibuka, "
+        "dan dokumennya bersegel elektronik serta dapat diperiksa keasliannya oleh siapa pun."
+    )
 
 
 def what_was_held(kind: str, title: str) -> str:

@@ -34,6 +34,7 @@ EVENT_DETAILS = (
     "chair_name",
     "reader_name",
     "allow_walk_ins",
+    "allow_representatives",
 )
 # Set by opening and closing (and the retention purge), never by hand: this
 # is what a signature and a sealed PDF refer to.
@@ -157,6 +158,20 @@ def check_can_register(event: Event) -> None:
     if event.status == Event.Status.CLOSED:
         raise PledgeError(
             _("Kegiatan sudah ditutup; pendaftaran tidak diterima lagi."), code=Code.CLOSED
+        )
+
+
+def check_signing_open(event: Event) -> None:
+    """Signatures, drawn on a tablet or uploaded from paper, are taken only while the
+    event is open. Raises PledgeError "event_closed" or "event_not_open"."""
+    if event.status == Event.Status.CLOSED:
+        raise PledgeError(
+            _("Kegiatan ini sudah ditutup; tanda tangan tidak diterima lagi."),
+            code=Code.EVENT_CLOSED,
+        )
+    if event.status != Event.Status.OPEN:
+        raise PledgeError(
+            _("Kegiatan ini belum dibuka untuk tanda tangan."), code=Code.EVENT_NOT_OPEN
         )
 
 

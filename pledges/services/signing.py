@@ -24,7 +24,7 @@ from pledges.db.signatures import NAME_SLOT, store_signature
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Region, Signatory, Signature, SigningStation
 from pledges.rendering.strokes import validate_strokes
-from pledges.services import audit, tasks
+from pledges.services import audit, representation, rulebook, tasks
 from pledges.services.signatories import (
     MAX_NIP_TYPED,
     clean_signatory_text,
@@ -42,18 +42,6 @@ def hash_station_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _check_event_open(event: Event) -> None:
-    if event.status == Event.Status.CLOSED:
-        raise PledgeError(
-            _("Kegiatan ini sudah ditutup; tanda tangan tidak diterima lagi."),
-            code=Code.EVENT_CLOSED,
-        )
-    if event.status != Event.Status.OPEN:
-        raise PledgeError(
-            _("Kegiatan ini belum dibuka untuk tanda tangan."), code=Code.EVENT_NOT_OPEN
-        )
-
-
 @transaction.atomic
 def open_station(event: Event, label: str, opened_by=None) -> tuple[SigningStation, str]:
     """Open a signing station for an open event; return it with its secret token.
@@ -61,7 +49,7 @@ def open_station(event: Event, label: str, opened_by=None) -> tuple[SigningStati
     The token is returned only here (it is stored hashed). Raises PledgeError:
     "event_closed" / "event_not_open", "label_required", "label_too_long".
     """
-    _check_event_open(event)
+    rulebook.check_signing_open(event)
     label = (label or "").strip()
     if not label:
         raise PledgeError(_("Isi nama meja, misalnya “Meja 1”."), code=Code.LABEL_REQUIRED)
@@ -92,7 +80,7 @@ def check_station_usable(station: SigningStation) -> None:
             _("Meja ini sudah dicabut oleh petugas. Hubungi petugas Bawaslu untuk meja baru."),
             code=Code.STATION_REVOKED,
         )
-    _check_event_open(station.event)
+    rulebook.check_signing_open(station.event)
 
 
 def authenticate_station(token: str) -> SigningStation:
@@ -285,6 +273,8 @@ class SignatureSubmission:
     # The station the tablet says the signature was drawn under, when it was
     # queued under one that was revoked and is sent now under another.
     taken_at_station: int | None = None
+    # Who signs "mewakili" the signatory, as typed at the tablet (if the event allows it).
+    representative: dict | None = None
 
 
 def record_signature(station: SigningStation, submission: SignatureSubmission) -> Signature:
@@ -335,7 +325,11 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
     }
     if submission.taken_at_station not in (None, station.pk):
         changes["taken_at_station"] = submission.taken_at_station
+    if submission.representative is not None:
+        changes["representative"] = submission.representative.get("full_name")
     entry = audit.entry_values("sign", signature, event, changes, at=values["signed_at"])
+    if submission.representative is not None:
+        return _record_represented(station, submission, values, entry)
     try:
         stored = store_signature(values, event.pk, entry)
     except IntegrityError:
@@ -350,6 +344,41 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
         return _earlier_result(station, submission)
     signature.pk = stored.pk
     signature.signatory = Signatory(pk=submission.signatory_id, full_name=stored.name, event=event)
+    tasks.queue_documents_after_signature(event.pk)
+    return signature
+
+
+def _record_represented(station, submission, values, entry) -> Signature:
+    """A signature drawn by a representative who gave their details at the tablet: the
+    representation and the signature are stored together, or neither is."""
+    event = station.event
+    if not event.allow_representatives:
+        raise PledgeError(
+            _(
+                "Kegiatan ini tidak menerima pencatatan wakil di tablet. "
+                "Minta petugas Bawaslu mencatat Anda sebagai wakil."
+            ),
+            code=Code.REPRESENTATION_NOT_ALLOWED,
+        )
+    if Signature.objects.filter(idempotency_key=submission.idempotency_key).exists():
+        return _earlier_result(station, submission)
+    signatory = Signatory.objects.filter(pk=submission.signatory_id, event_id=event.pk).first()
+    if signatory is None:
+        raise _signatory_unknown()
+    already = PledgeError(
+        _("Nama ini sudah menandatangani ikrar (mungkin di meja lain). Tidak perlu mengulang."),
+        code=Code.ALREADY_SIGNED,
+    )
+    if Signature.objects.filter(signatory_id=signatory.pk).exists():
+        raise already
+    with transaction.atomic():
+        representation.represent(signatory, submission.representative, station=station)
+        stored = store_signature(values, event.pk, entry)
+        if stored.pk is None:
+            raise already  # and the representation goes with it
+    signature = Signature(**values)
+    signature.pk = stored.pk
+    signature.signatory = signatory
     tasks.queue_documents_after_signature(event.pk)
     return signature
 

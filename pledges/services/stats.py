@@ -45,6 +45,10 @@ class CategoryCount:
     label: str
     registered: int
     signed: int
+    # Of those signed, how many by a representative ("mewakili", on a surat tugas).
+    represented: int = 0
+    # Of those signed, how many on paper (a scan of a wet-ink signature).
+    on_paper: int = 0
 
     @property
     def percent(self) -> int:
@@ -56,7 +60,14 @@ def category_counts(event: Event) -> list[CategoryCount]:
     rows = (
         Signatory.objects.filter(event=event)
         .values("category")
-        .annotate(registered=Count("pk"), signed=Count("pk", filter=Q(signature__isnull=False)))
+        .annotate(
+            registered=Count("pk"),
+            signed=Count("pk", filter=Q(signature__isnull=False)),
+            represented=Count(
+                "pk", filter=Q(signature__isnull=False, representation__isnull=False)
+            ),
+            on_paper=Count("pk", filter=Q(signature__paper__isnull=False)),
+        )
         .order_by()
     )
     found = {row["category"]: row for row in rows}
@@ -64,8 +75,10 @@ def category_counts(event: Event) -> list[CategoryCount]:
         CategoryCount(
             choice.value,
             str(choice.label),
-            found.get(choice.value, {}).get("registered", 0),
-            found.get(choice.value, {}).get("signed", 0),
+            **{
+                name: found.get(choice.value, {}).get(name, 0)
+                for name in ("registered", "signed", "represented", "on_paper")
+            },
         )
         for choice in Signatory.Category
     ]

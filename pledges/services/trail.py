@@ -19,7 +19,7 @@ from pledges.models import AuditChain, AuditEntry, Document, Event
 # What the retention purge leaves of an entry about a person
 # (`pledges.services.personal_data.purge_event_personal_data`).
 PURGED_REPR = "(data pribadi dihapus)"
-PURGED_TYPES = ("Signatory", "Signature", "Document")
+PURGED_TYPES = ("Signatory", "Signature", "PaperSignature", "Representation", "Document")
 
 
 @dataclass(frozen=True)

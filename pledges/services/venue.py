@@ -154,7 +154,12 @@ def wall(event: Event, since: int = 0) -> dict:
     rows = (
         Signature.objects.filter(signatory__event=event, pk__gt=since)
         .order_by("-pk")
-        .values_list("pk", "signatory__full_name", "signatory__position")[:WALL_LIMIT]
+        .values_list(
+            "pk",
+            "signatory__full_name",
+            "signatory__position",
+            "signatory__representation__full_name",
+        )[:WALL_LIMIT]
     )
     return {
         "registered": sum(row.registered for row in categories),
@@ -164,5 +169,14 @@ def wall(event: Event, since: int = 0) -> dict:
             for row in categories
             if row.registered
         ],
-        "signers": [{"id": pk, "name": name, "position": position} for pk, name, position in rows],
+        "signers": [
+            {
+                "id": pk,
+                "name": name,
+                "position": f"{position}, diwakili oleh {representative}"
+                if representative
+                else position,
+            }
+            for pk, name, position, representative in rows
+        ],
     }

@@ -99,6 +99,7 @@ class EventForm(TypedTextMixin, forms.ModelForm):
             "chair_name",
             "reader_name",
             "allow_walk_ins",
+            "allow_representatives",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -217,6 +218,30 @@ class ImportUploadForm(forms.Form):
         label=_("Berkas CSV atau XLSX"),
         help_text=_("Paling besar 5 MB. Gunakan templat agar judul kolomnya sesuai."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )
+
+
+class RepresentativeForm(forms.Form):
+    """Who signs "mewakili" an official. What is required, and how long each may be, is
+    `pledges.services.representation`'s to say, in its own words."""
+
+    full_name = forms.CharField(label=_("Nama wakil"), required=False)
+    nip = forms.CharField(
+        label=_("NIP wakil"), required=False, help_text=_("Kosongkan untuk non-ASN.")
+    )
+    position = forms.CharField(label=_("Jabatan wakil"), required=False)
+    letter_number = forms.CharField(
+        label=_("Nomor surat tugas"),
+        required=False,
+        help_text=_("Nomor surat tugas atau surat kuasa dari pejabat yang diwakili."),
+    )
+
+
+class PaperSignatureForm(forms.Form):
+    scan = forms.FileField(
+        label=_("Pindaian atau foto tanda tangan basah"),
+        help_text=_("JPG atau PNG, paling besar 15 MB. Disimpan persis seperti diunggah."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 
 

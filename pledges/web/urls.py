@@ -11,6 +11,7 @@ from pledges.web.views import (
     staff,
     staff_reports,
     staff_signatories,
+    stand_ins,
     stations,
     venue,
 )
@@ -58,6 +59,21 @@ staff_patterns = [
         "kegiatan/<int:pk>/penanda-tangan/<int:signatory_pk>/hapus/",
         staff_signatories.signatory_delete,
         name="signatory_delete",
+    ),
+    path(
+        "kegiatan/<int:pk>/penanda-tangan/<int:signatory_pk>/wakil/",
+        stand_ins.signatory_representative,
+        name="signatory_representative",
+    ),
+    path(
+        "kegiatan/<int:pk>/penanda-tangan/<int:signatory_pk>/tanda-tangan-basah/",
+        stand_ins.paper_signature,
+        name="paper_signature",
+    ),
+    path(
+        "kegiatan/<int:pk>/penanda-tangan/<int:signatory_pk>/tanda-tangan-basah/pindaian/",
+        stand_ins.paper_scan,
+        name="paper_scan",
     ),
     path("kegiatan/<int:pk>/impor/", staff_signatories.import_upload, name="import_upload"),
     path("kegiatan/<int:pk>/impor/simpan/", staff_signatories.import_commit, name="import_commit"),

@@ -320,7 +320,12 @@
         const name = document.createElement("strong");
         name.textContent = person.name;
         const detail = document.createElement("span");
-        detail.textContent = [person.position, person.agency, person.nip]
+        detail.textContent = [
+          person.position,
+          person.agency,
+          person.nip,
+          person.representative ? "diwakili oleh " + person.representative : "",
+        ]
           .filter(Boolean)
           .join(" · ");
         button.append(name, detail);
@@ -334,9 +339,49 @@
   function choose(person) {
     if (stationEnded) return tellStationEnded();
     if (storageFull) return tellStorageFull();
-    current = person;
-    fillPerson(person);
+    current = { ...person }; // a representative typed here belongs to this visit only
+    // One recorded by staff signs on behalf of the official: the pad says so.
+    if (person.representative) current.signer = person.representative + " a.n. " + person.name;
+    fillPerson({ ...current, name: current.signer || current.name });
     show("confirm");
+  }
+
+  // --- someone signing "mewakili" the official chosen ---------------------------
+
+  const representForm = document.getElementById("represent-form");
+
+  function representProblem(text) {
+    const errorBox = document.getElementById("represent-error");
+    errorBox.textContent = text;
+    errorBox.hidden = !text;
+  }
+
+  if (representForm) {
+    document.getElementById("represent-start").addEventListener("click", () => {
+      if (!current) return show("search");
+      representForm.reset();
+      representProblem("");
+      fillPerson({ ...current, official: current.name });
+      show("represent");
+    });
+    representForm.addEventListener("input", () => representProblem(""));
+    representForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!current) return show("search");
+      const data = Object.fromEntries(new FormData(representForm));
+      const missing = Array.from(representForm.elements).find(
+        (field) => field.required && !String(field.value).trim(),
+      );
+      if (missing) {
+        missing.focus();
+        return representProblem("Isi " + missing.labels[0].firstChild.textContent.trim().toLowerCase() + ".");
+      }
+      current.representative = data;
+      // Who signs, on behalf of whom: what the pledge and the pad say from here on.
+      current.signer = data.full_name.trim() + " a.n. " + current.name;
+      fillPerson({ ...current, name: current.signer });
+      show("pledge");
+    });
   }
 
   // As the server searches: composed (NFC) letters, any Unicode digits as ASCII.
@@ -617,7 +662,8 @@
       event: EVENT,
       taken_at_station: Number(config.station),
       signatory_id: current.id,
-      name: current.name,
+      name: current.signer || current.name,
+      representative: current.representative,
       strokes: strokesFromPad(),
       canvas_width: canvas.offsetWidth,
       canvas_height: canvas.offsetHeight,

@@ -71,6 +71,8 @@ def test_staff_pages_around_the_tablet_pass_axe(staff_page, live_server, open_ev
     [
         "kegiatan/{pk}/penanda-tangan/tambah/",
         "kegiatan/{pk}/penanda-tangan/{signatory}/ubah/",
+        "kegiatan/{pk}/penanda-tangan/{signatory}/wakil/",
+        "kegiatan/{pk}/penanda-tangan/{signatory}/tanda-tangan-basah/",
         "kegiatan/{pk}/impor/",
         "kegiatan/{pk}/dokumen/",
     ],
@@ -79,6 +81,8 @@ def test_signatory_import_and_document_pages_pass_axe(staff_page, live_server, o
     signatory = make_signatory(open_event, "Rudiyanto")
     make_signature(make_signatory(open_event, "Siti Aminah", nip=""))
     staff_page.goto(f"{live_server.url}/{path.format(pk=open_event.pk, signatory=signatory.pk)}")
+    name = path.strip("/").replace("{pk}", "").replace("{signatory}", "").replace("/", "-")
+    staff_page.screenshot(path=f"/tmp/staff-{name}.png", full_page=True)
     assert serious_violations(staff_page) == []
 
 

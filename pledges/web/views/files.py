@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 
 
@@ -12,4 +12,12 @@ def attachment(filename: str, mimetype: str, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def private_file(field_file, mimetype: str) -> FileResponse:
+    """A stored file shown in the browser as it is stored, never kept by a cache."""
+    response = FileResponse(field_file.open("rb"), content_type=mimetype)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

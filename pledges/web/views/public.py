@@ -94,7 +94,15 @@ def _signers(document: Document, page_number) -> Page | None:
         ).in_protocol_order()
     else:
         return None
-    rows = people.values("full_name", "nip", "position", "signature__signed_at")
+    rows = people.values(
+        "full_name",
+        "nip",
+        "position",
+        "signature__signed_at",
+        "signature__paper__sha256",
+        "representation__full_name",
+        "representation__position",
+    )
     page = Paginator(rows, SIGNERS_PER_PAGE).get_page(page_number)
     region = document.event.region
     page.object_list = [
@@ -103,6 +111,9 @@ def _signers(document: Document, page_number) -> Page | None:
             "nip": mask_nip(person["nip"]),
             "position": person["position"],
             "signed_at": _when(person["signature__signed_at"], region),
+            "on_paper": person["signature__paper__sha256"] is not None,
+            "representative": person["representation__full_name"],
+            "representative_position": person["representation__position"],
         }
         for person in page.object_list
     ]

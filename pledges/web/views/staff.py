@@ -34,6 +34,10 @@ SIGNATORY_LIST_FIELDS = (
     "led_region",
     "led_region__name",
     "signature__signed_at",
+    "signature__paper__sha256",
+    "representation__full_name",
+    "representation__position",
+    "representation__letter_number",
 )
 
 
@@ -67,7 +71,7 @@ def event_detail(request, pk):
     filters = SignatoryFilterForm(request.GET)
     signatories = (
         filters.signatories(event)
-        .select_related("signature", "led_region")
+        .select_related("signature__paper", "representation", "led_region")
         .only(*SIGNATORY_LIST_FIELDS)
     )
     registered, signed = event_counts([event])[event.pk]
