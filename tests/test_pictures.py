@@ -6,7 +6,7 @@ import re
 import pytest
 
 from pledges.models import Signatory
-from pledges.rendering.facts import UNDRAWN, signer_facts
+from pledges.rendering.facts import UNDRAWN, WITH_HAND, signer_facts
 from pledges.rendering.pictures import signature_data_uri
 from tests.conftest import make_signature
 
@@ -46,7 +46,7 @@ def test_a_pdf_draws_the_signature_from_its_strokes_and_never_reads_them_for_fac
     signatory, django_assert_num_queries
 ):
     signature = make_signature(signatory)
-    signatory = Signatory.objects.select_related("signature").defer(*UNDRAWN).get(pk=signatory.pk)
+    signatory = Signatory.objects.select_related(*WITH_HAND).defer(*UNDRAWN).get(pk=signatory.pk)
     region = signatory.event.region
     with django_assert_num_queries(0):
         facts = signer_facts(signatory, region)

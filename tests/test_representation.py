@@ -2,7 +2,6 @@
 with the number of a surat tugas; documents, coverage and counts say "diwakili"."""
 
 import io
-import json
 import uuid
 
 import pytest
@@ -14,9 +13,9 @@ from pledges.models import AuditEntry, Document, Representation, Signature
 from pledges.services import representation
 from pledges.services.documents import make_document
 from pledges.services.events import close_event
-from tests.conftest import bind_client, make_signatory, make_signature, make_strokes
+from tests.conftest import bind_client, make_signatory, make_signature
+from tests.test_signing import post, submission
 
-SIGN_URL = "/meja/api/tanda-tangan/"
 DEPUTY = {
     "full_name": "Drs. Bambang Sutrisno, M.Si.",
     "nip": "197703152002121003",
@@ -44,16 +43,7 @@ def pdf_text(document) -> str:
 
 
 def sign_on_tablet(client, signatory, **extra):
-    body = {
-        "idempotency_key": str(uuid.uuid4()),
-        "signatory_id": signatory.pk,
-        "strokes": make_strokes(),
-        "pledge_sha256": signatory.event.frozen_pledge_sha256,
-        "canvas_width": 800,
-        "canvas_height": 320,
-        **extra,
-    }
-    return client.post(SIGN_URL, json.dumps(body), content_type="application/json")
+    return post(client, submission(signatory, **extra))
 
 
 def test_staff_record_a_representative_and_every_page_and_document_says_diwakili(

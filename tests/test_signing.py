@@ -207,6 +207,7 @@ def test_search_lists_only_unsigned_people_of_the_event_with_masked_nip(kiosk, s
         "position": "Sekretaris Daerah",
         "agency": "Pemkot Pasuruan",
         "nip": "1980•••••••••••002",
+        "representative": "",
     }
     assert signatory.nip not in response.content.decode()
 

@@ -186,3 +186,56 @@ def test_signature_pad_sampling_still_renders_each_stroke():
     for stroke, polyline in zip(strokes, drawn, strict=True):
         for point in stroke:
             assert distance_to_polyline((point[0], point[1]), polyline) <= 1.5
+
+
+def _outcome(strokes):
+    try:
+        return ("ok", validate_strokes(strokes, 800, 320))
+    except PledgeError as error:
+        return (error.code, error.message)
+
+
+def _point_by_point(strokes):
+    """What validate_strokes answered before it checked whole strokes at once."""
+    import pledges.rendering.strokes as module
+
+    fast = module._checked_stroke
+    module._checked_stroke = lambda stroke, bounds: [
+        module._checked_point(point, bounds) for point in stroke
+    ]
+    try:
+        return _outcome(strokes)
+    finally:
+        module._checked_stroke = fast
+
+
+def test_checking_whole_strokes_answers_exactly_as_checking_each_point():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    value = st.one_of(
+        st.floats(-200, 1200),
+        st.integers(-200, 1200),
+        st.just(math.nan),
+        st.just(math.inf),
+        st.just(10**400),
+        st.booleans(),
+        st.none(),
+        st.text(max_size=2),
+    )
+    point = st.one_of(
+        st.lists(value, min_size=4, max_size=4),
+        st.lists(value, min_size=0, max_size=5),
+        st.fixed_dictionaries({"x": value, "y": value, "t": value, "p": value}),
+    )
+    stroke = st.lists(point, min_size=1, max_size=30)
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(stroke, min_size=1, max_size=3))
+    def same(strokes):
+        assert _outcome(strokes) == _point_by_point(strokes)
+
+    same()
+    # A realistic signature goes through the fast path and comes back number for number.
+    signature = make_strokes(points=300) + make_strokes(y=120, points=300)
+    assert _outcome(copy.deepcopy(signature)) == ("ok", signature)

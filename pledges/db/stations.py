@@ -20,6 +20,8 @@ STATION_EVENT_FIELDS = (
     "id",
     "status",
     "title",
+    # The clock a signature is labelled on (its audit entry's label): read on every sign.
+    "region_id",
     "allow_walk_ins",
     "allow_representatives",
     "frozen_pledge_sha256",

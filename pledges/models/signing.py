@@ -48,6 +48,14 @@ class SigningStation(models.Model):
         return f"{self.label} — {self.event}"
 
 
+def refuse_change(row, deleting: bool = False) -> None:
+    """A stored signature (or its paper scan) is never changed or deleted through the ORM."""
+    if deleting:
+        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)
+    if not row._state.adding:
+        raise PledgeError(_("Tanda tangan tidak dapat diubah."), code=Code.SIGNATURE_IMMUTABLE)
+
+
 class SignatureQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PledgeError(_("Tanda tangan tidak dapat diubah."), code=Code.SIGNATURE_IMMUTABLE)
@@ -98,12 +106,11 @@ class Signature(models.Model):
         return f"{self.signatory} — {local_text(self.signed_at, region, 'short')}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PledgeError(_("Tanda tangan tidak dapat diubah."), code=Code.SIGNATURE_IMMUTABLE)
+        refuse_change(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)
+        refuse_change(self, deleting=True)
 
     @property
     def paper_scan(self):
@@ -112,14 +119,6 @@ class Signature(models.Model):
             return self.paper
         except models.ObjectDoesNotExist:
             return None
-
-
-class PaperSignatureQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PledgeError(_("Tanda tangan tidak dapat diubah."), code=Code.SIGNATURE_IMMUTABLE)
-
-    def delete(self):
-        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)
 
 
 class PaperSignature(models.Model):
@@ -151,7 +150,8 @@ class PaperSignature(models.Model):
     )
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
 
-    objects = PaperSignatureQuerySet.as_manager()
+    # Never changed, like the signature it belongs to.
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tanda tangan basah (pindaian)")
@@ -161,9 +161,8 @@ class PaperSignature(models.Model):
         return f"{self.signature.signatory} — tanda tangan basah (pindaian)"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PledgeError(_("Tanda tangan tidak dapat diubah."), code=Code.SIGNATURE_IMMUTABLE)
+        refuse_change(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PledgeError(_("Tanda tangan tidak dapat dihapus."), code=Code.SIGNATURE_IMMUTABLE)
+        refuse_change(self, deleting=True)
