@@ -44,6 +44,7 @@ import asyncio
 import math
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -600,6 +601,28 @@ def server_cpu_seconds(master):
     return total / TICK
 
 
+def postgres_cpu_seconds():
+    """utime+stime of this machine's PostgreSQL processes now alive (backends and helpers)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if Path(f"/proc/{entry}/comm").read_text().strip() != "postgres":
+                continue
+            _ppid, (utime, stime, _cu, _cs) = _stat(entry)
+        except (OSError, ValueError):
+            continue
+        total += utime + stime
+    return total / TICK
+
+
+def own_cpu_seconds():
+    """The load generator's own CPU: it shares the 2 cores with the server and the database."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- the run ------------------------------------------------------------------------
 
 
@@ -638,6 +661,7 @@ async def run_step(base_url, master, tablets, step, work, rate, seconds, local_f
         timeout=aiohttp.ClientTimeout(total=30),
     ) as session:
         cpu_before = server_cpu_seconds(master)
+        database_before, client_before = postgres_cpu_seconds(), own_cpu_seconds()
         start = time.perf_counter() + 0.5
         until = start + seconds
         if view == "signing":
@@ -661,7 +685,10 @@ async def run_step(base_url, master, tablets, step, work, rate, seconds, local_f
         await asyncio.gather(*refreshers, return_exceptions=True)
         elapsed = max(figures.last_done, until) - start
         cpu = server_cpu_seconds(master) - cpu_before
+        database = postgres_cpu_seconds() - database_before
+        client = own_cpu_seconds() - client_before
     total = sum(len(w) for w in work)
+    signers = max(figures.signers, 1)
     return {
         "offered": rate,
         "achieved": figures.signers / elapsed,
@@ -676,7 +703,10 @@ async def run_step(base_url, master, tablets, step, work, rate, seconds, local_f
         "lists": len(figures.lists),
         "errors": figures.errors,
         "reconnects": figures.reconnects,
-        "cpu_ms": cpu * 1000 / max(figures.signers, 1),
+        "cpu_ms": cpu * 1000 / signers,
+        "database_ms": database * 1000 / signers,
+        "client_ms": client * 1000 / signers,
+        "cores": (cpu + database + client) / elapsed,
     }
 
 
@@ -693,8 +723,9 @@ def print_step(view, result):
         f"{view:<8} offered {result['offered']:>5.0f}/s  achieved {result['achieved']:>6.1f}/s  "
         f"p50 {result['p50']:6.1f}  p95 {result['p95']:6.1f}  p99 {result['p99']:6.1f} ms  "
         f"errors {len(errors):>4} (resent {result['reconnects']})  "
-        f"CPU/signer {result['cpu_ms']:5.1f} ms{extra}"
-        + (f"  ({', '.join(kinds)})" if errors else ""),
+        f"CPU/signer {result['cpu_ms']:5.1f} ms (PostgreSQL {result['database_ms']:.1f}, "
+        f"load generator {result['client_ms']:.1f}; {result['cores']:.2f} of {os.cpu_count()} "
+        f"cores busy){extra}" + (f"  ({', '.join(kinds)})" if errors else ""),
         flush=True,
     )
 

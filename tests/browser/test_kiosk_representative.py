@@ -5,6 +5,8 @@ import pytest
 from pledges.models import Event, Representation, Signature
 from tests.browser.axe import assert_accessible
 from tests.browser.test_kiosk import (
+    LANDSCAPE,
+    PHONE,
     PORTRAIT,
     agree_to_pledge,
     bind,
@@ -12,6 +14,7 @@ from tests.browser.test_kiosk import (
     tablet,
     wait_for_signatures,
 )
+from tests.browser.test_kiosk_layout import in_view, no_scrolling, targets_are_big_enough
 from tests.conftest import make_signatory
 
 pytestmark = [
@@ -33,7 +36,13 @@ def test_a_representative_signs_for_the_official_and_both_are_stored_together(
     tablet.set_viewport_size(PORTRAIT)
     tablet.locator("#search-input").fill("Wahyu")
     tablet.get_by_role("button", name="Ir. Wahyu Hidayat").click()
-    tablet.get_by_role("button", name="Saya mewakili pejabat ini (dengan surat tugas)").click()
+    offer = tablet.get_by_role("button", name="Saya mewakili pejabat ini (dengan surat tugas)")
+    for size in (PORTRAIT, LANDSCAPE, PHONE):  # the confirm screen still fits with the offer
+        tablet.set_viewport_size(size)
+        no_scrolling(tablet)
+        in_view(tablet, "#represent-start")
+    tablet.set_viewport_size(PORTRAIT)
+    offer.click()
     tablet.get_by_role("heading", name="Mewakili Ir. Wahyu Hidayat").wait_for()
     form = tablet.locator("#represent-form")
     form.get_by_label("Nama lengkap Anda").fill("Sri Lestari, S.T.")
@@ -43,6 +52,14 @@ def test_a_representative_signs_for_the_official_and_both_are_stored_together(
     assert tablet.locator("#represent-error").inner_text() == "Isi nomor surat tugas."
     tablet.screenshot(path="/tmp/kiosk-represent-portrait.png")
     assert_accessible(tablet, "kiosk: representative form")
+    for size in (LANDSCAPE, PHONE, PORTRAIT):
+        tablet.set_viewport_size(size)
+        tablet.screenshot(path=f"/tmp/kiosk-represent-{size['width']}.png")
+        no_scrolling(tablet)
+        targets_are_big_enough(tablet)
+    tablet.set_viewport_size(LANDSCAPE)
+    tablet.screenshot(path="/tmp/kiosk-represent-landscape.png")
+    tablet.set_viewport_size(PORTRAIT)
     form.get_by_label("Nomor surat tugas").fill("094/77/PUPR/2024")
     assert tablet.locator("#represent-error").is_hidden()  # cleared as the signer acts
     form.get_by_role("button", name="Lanjut ke ikrar").click()
