@@ -77,8 +77,10 @@ def test_export_lists_signatories_with_signing_time_and_station(client, staff, s
     assert rows[0][:2] == ["Nama lengkap", "NIP"]
     signed = next(row for row in rows if row[0] == "Rudiyanto")
     # Written as ="…" so that a spreadsheet shows all 18 digits (tests/test_exports.py).
-    assert signed[1] == '="198005122005011002"' and signed[-1] == "Meja 1"
-    assert signed[-2].endswith("WIB")
+    column = dict(zip(rows[0], signed, strict=True))
+    assert signed[1] == '="198005122005011002"' and column["Meja tanda tangan"] == "Meja 1"
+    assert column["Waktu tanda tangan"].endswith("WIB")
+    assert (column["Cara tanda tangan"], column["Diwakili oleh"]) == ("tablet", "")
     response = client.get(reverse("staff:export", args=[signatory.event_id, "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]

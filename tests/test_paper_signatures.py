@@ -88,6 +88,8 @@ def test_a_scan_is_kept_as_uploaded_and_counts_as_signed_on_every_page(client, s
     assert "no-store" in shown["Cache-Control"] and "private" in shown["Cache-Control"]
     progress = client.get(reverse("staff:progress", args=[event.pk])).content.decode()
     assert "1 tanda tangan basah" in progress
+    exported = client.get(reverse("staff:export", args=[event.pk, "csv"])).content.decode()
+    assert MARK in exported
 
     for kind in (Document.Kind.DEKLARASI, Document.Kind.DAFTAR_HADIR):
         reader = pdf_of(make_document(event, kind))

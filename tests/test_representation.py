@@ -80,6 +80,8 @@ def test_staff_record_a_representative_and_every_page_and_document_says_diwakili
     assert f"Yuliana (diwakili oleh {DEPUTY['full_name']})" in coverage
     progress = client.get(reverse("staff:progress", args=[event.pk])).content.decode()
     assert "1 diwakili" in progress
+    exported = client.get(reverse("staff:export", args=[event.pk, "csv"])).content.decode()
+    assert f"{DEPUTY['full_name']} ({DEPUTY['position']}), surat tugas" in exported
 
     deklarasi = pdf_text(make_document(event, Document.Kind.DEKLARASI))
     assert f"diwakili oleh {DEPUTY['full_name']}" in deklarasi

@@ -16,7 +16,15 @@ HEADER = [
     "Cara pendaftaran",
     "Waktu tanda tangan",
     "Meja tanda tangan",
+    "Cara tanda tangan",
+    "Diwakili oleh",
 ]
+
+
+def _how_signed(signature) -> str:
+    if signature is None:
+        return ""
+    return "tanda tangan basah (pindaian)" if signature.paper_scan else "tablet"
 
 
 def export_signatories(event: Event, fmt: str) -> tuple[str, str, bytes]:
@@ -24,13 +32,14 @@ def export_signatories(event: Event, fmt: str) -> tuple[str, str, bytes]:
     in the region's time zone, and station, in protocol order. One query whatever the size."""
     signatories = (
         Signatory.objects.filter(event=event)
-        .select_related("led_region", "signature__station")
+        .select_related("led_region", "signature__station", "signature__paper", "representation")
         .defer("signature__strokes", "signature__svg")
         .in_protocol_order()
     )
     rows = []
     for signatory in signatories:
         signature = getattr(signatory, "signature", None)
+        representative = signatory.representative
         rows.append(
             [
                 signatory.full_name,
@@ -42,6 +51,11 @@ def export_signatories(event: Event, fmt: str) -> tuple[str, str, bytes]:
                 label_of(Signatory.Registration, signatory.registration),
                 local_time_of(event, signature.signed_at, "stamp") if signature else "",
                 signature.station.label if signature and signature.station else "",
+                _how_signed(signature),
+                f"{representative.full_name} ({representative.position}), surat tugas "
+                f"{representative.letter_number}"
+                if representative
+                else "",
             ]
         )
     basename = event_file_name(event, "penanda-tangan", fmt).rsplit(".", 1)[0]

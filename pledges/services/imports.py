@@ -54,7 +54,13 @@ ALIASES = {
 }
 # Columns of an export that belong to the old event; an export can be imported
 # into the next event as it is.
-EXPORT_ONLY_COLUMNS = {"cara_pendaftaran", "waktu_tanda_tangan", "meja_tanda_tangan"}
+EXPORT_ONLY_COLUMNS = {
+    "cara_pendaftaran",
+    "waktu_tanda_tangan",
+    "meja_tanda_tangan",
+    "cara_tanda_tangan",
+    "diwakili_oleh",
+}
 REGION_PREFIXES = re.compile(r"^(kecamatan|kelurahan|desa|kec\.?|kel\.?|ds\.?)\s+")
 
 
