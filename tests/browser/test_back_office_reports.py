@@ -4,39 +4,17 @@ import io
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from PIL import Image
 
 from pledges.models import Document
 from tests.browser.axe import serious_violations
+from tests.browser.conftest import logged_in_page
 from tests.conftest import make_signatory, make_signature
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def staff_page(browser, live_server, staff):
-    client = Client()
-    client.force_login(staff)
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="id-ID", accept_downloads=True
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_staff_write_the_laporan_with_a_photo_and_download_it(
@@ -78,19 +56,7 @@ def test_national_staff_read_the_chart_and_open_a_province(
     make_signature(
         make_signatory(open_event, "Camat Gadingrejo", category="camat", led_region_id="35.75.01")
     )
-    client = Client()
-    client.force_login(make_staff(unit_ri, "pusat"))
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
+    page = logged_in_page(browser, live_server, make_staff(unit_ri, "pusat"))
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Rekap per provinsi").click()
     bar = page.locator("svg.national-chart rect.chart-bar")
@@ -104,4 +70,4 @@ def test_national_staff_read_the_chart_and_open_a_province(
     page.get_by_role("link", name="Jawa Timur").click()
     page.get_by_role("heading", name="Rekap Jawa Timur").wait_for()
     assert page.get_by_role("cell", name="Kota Pasuruan").is_visible()
-    context.close()
+    page.context.close()

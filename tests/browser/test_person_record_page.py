@@ -3,8 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from pledges.models import Document
 from tests.browser.axe import serious_violations
@@ -14,25 +12,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def staff_page(browser, live_server, staff):
-    client = Client()
-    client.force_login(staff)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_staff_search_a_nip_and_download_its_record(staff_page, live_server, open_event, tmp_path):

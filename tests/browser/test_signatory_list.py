@@ -1,8 +1,6 @@
 """The event page's list in a real browser: search, filter and pages replace only the list."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from pledges.models import Signatory
 from tests.conftest import make_signatory
@@ -11,25 +9,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def staff_page(browser, live_server, staff):
-    client = Client()
-    client.force_login(staff)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_typing_a_name_filters_the_list_in_place_and_pages_follow(

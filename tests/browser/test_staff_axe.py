@@ -1,40 +1,16 @@
 """axe-core on the staff pages a tablet's day touches: no serious or critical violation."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from pledges.services.signing import open_station, revoke_station
 from tests.browser.axe import serious_violations
+from tests.browser.conftest import logged_in_page
 from tests.conftest import make_signatory, make_signature
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def logged_in_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context.new_page()
-
-
-@pytest.fixture
-def staff_page(browser, live_server, staff):
-    page = logged_in_page(browser, live_server, staff)
-    yield page
-    page.context.close()
 
 
 @pytest.fixture
