@@ -24,7 +24,7 @@ from pledges.db.signatures import NAME_SLOT, store_signature
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Region, Signatory, Signature, SigningStation
 from pledges.rendering.strokes import validate_strokes
-from pledges.services import audit, representation, rulebook, tasks
+from pledges.services import audit, devices, representation, rulebook, tasks
 from pledges.services.signatories import (
     MAX_NIP_TYPED,
     clean_signatory_text,
@@ -50,14 +50,9 @@ def open_station(event: Event, label: str, opened_by=None) -> tuple[SigningStati
     "event_closed" / "event_not_open", "label_required", "label_too_long".
     """
     rulebook.check_signing_open(event)
-    label = (label or "").strip()
-    if not label:
-        raise PledgeError(_("Isi nama meja, misalnya “Meja 1”."), code=Code.LABEL_REQUIRED)
-    if len(label) > MAX_LABEL_LENGTH:
-        raise PledgeError(
-            _("Nama meja paling panjang %(max)d karakter.") % {"max": MAX_LABEL_LENGTH},
-            code=Code.LABEL_TOO_LONG,
-        )
+    label = devices.device_label(
+        label, noun=_("meja"), example=_("Meja 1"), max_length=MAX_LABEL_LENGTH
+    )
     token = secrets.token_urlsafe(32)
     station = SigningStation.objects.create(
         event=event, label=label, token_sha256=hash_station_token(token), opened_by=opened_by
@@ -67,10 +62,7 @@ def open_station(event: Event, label: str, opened_by=None) -> tuple[SigningStati
 
 def revoke_station(station: SigningStation) -> SigningStation:
     """Revoke a station: its tablet is refused from its next request on. Idempotent."""
-    if station.revoked_at is None:
-        station.revoked_at = timezone.now()
-        station.save(update_fields=["revoked_at"])
-    return station
+    return devices.revoke(station)
 
 
 def check_station_usable(station: SigningStation) -> None:

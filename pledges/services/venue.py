@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from pledges.errors import Code, PledgeError
 from pledges.models import Event, Signatory, Signature, VenueDisplay
 from pledges.models.templates import COLLECTIVE, pledge_form
+from pledges.services import devices
 from pledges.services.stats import category_counts
 
 MAX_LABEL_LENGTH = VenueDisplay._meta.get_field("label").max_length
@@ -43,14 +44,9 @@ def open_display(event: Event, label: str, opened_by=None) -> tuple[VenueDisplay
         raise PledgeError(
             _("Layar acara dapat dibuka setelah kegiatan dibuka."), code=Code.EVENT_NOT_OPEN
         )
-    label = (label or "").strip()
-    if not label:
-        raise PledgeError(_("Isi nama layar, misalnya “Layar utama”."), code=Code.LABEL_REQUIRED)
-    if len(label) > MAX_LABEL_LENGTH:
-        raise PledgeError(
-            _("Nama layar paling panjang %(max)d karakter.") % {"max": MAX_LABEL_LENGTH},
-            code=Code.LABEL_TOO_LONG,
-        )
+    label = devices.device_label(
+        label, noun=_("layar"), example=_("Layar utama"), max_length=MAX_LABEL_LENGTH
+    )
     token = secrets.token_urlsafe(32)
     display = VenueDisplay.objects.create(
         event=event, label=label, token_sha256=hash_display_token(token), opened_by=opened_by
@@ -60,10 +56,7 @@ def open_display(event: Event, label: str, opened_by=None) -> tuple[VenueDisplay
 
 def revoke_display(display: VenueDisplay) -> VenueDisplay:
     """Revoke a display: its next request is refused and it says so. Idempotent, audited."""
-    if display.revoked_at is None:
-        display.revoked_at = timezone.now()
-        display.save(update_fields=["revoked_at"])
-    return display
+    return devices.revoke(display)
 
 
 def authenticate_display(token: str) -> VenueDisplay:
