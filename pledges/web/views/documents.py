@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from pledges.errors import PledgeError
 from pledges.models import Document
 from pledges.services import archives, audit, documents, tasks
-from pledges.services.filenames import document_file_name, event_file_name
+from pledges.services.filenames import event_file_name
 from pledges.web.access import get_event_for
+from pledges.web.views.files import document_download
 
 COLLECTIVE_KINDS = (Document.Kind.DEKLARASI, Document.Kind.DAFTAR_HADIR, Document.Kind.LAPORAN)
 
@@ -118,13 +119,7 @@ def download_document(request, pk, document_pk):
     document = get_object_or_404(
         event.documents.filter(status=Document.Status.READY), pk=document_pk
     )
-    audit.record("download", document, sha256=document.sha256)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document_file_name(document),
-        content_type=documents.PDF,
-    )
+    return document_download(document)
 
 
 @login_required

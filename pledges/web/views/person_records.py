@@ -5,7 +5,6 @@ The NIP travels only in POSTed bodies, never in a URL: access logs keep URLs.
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pledges.core.nip import format_nip
 from pledges.errors import PledgeError
 from pledges.models import Document
-from pledges.services import audit, documents, person_records, tasks
+from pledges.services import documents, person_records, tasks
 from pledges.services.visibility import units_visible_to
+from pledges.web.views.files import document_download
 
 
 class NipForm(forms.Form):
@@ -83,10 +83,4 @@ def download(request, pk):
     document = _record_for(request.user, pk)
     if document.status != Document.Status.READY:
         return redirect("staff:person_record", document.pk)
-    audit.record("download", document, sha256=document.sha256)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.file.name.rsplit("/", 1)[-1],
-        content_type=documents.PDF,
-    )
+    return document_download(document)
