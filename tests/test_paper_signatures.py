@@ -247,3 +247,40 @@ def test_the_admin_shows_a_paper_signature_for_what_it_is_and_cannot_change_it(
     client.post(f"/admin/pledges/signature/{signature.pk}/delete/", {"post": "yes"})
     after = list(PaperSignature.objects.values()), list(Signature.objects.values("pk", "strokes"))
     assert after == before
+
+
+def test_a_persons_export_holds_their_paper_scan_and_where_they_represented_someone(
+    client, staff, signatory, tmp_path
+):
+    import json
+
+    from django.core.management import call_command
+
+    lurah = make_signatory(
+        signatory.event,
+        "Yuliana",
+        "199007232015032004",
+        category="lurah",
+        led_region_id="35.75.01.1001",
+        position="Lurah Krapyakrejo",
+    )
+    # Rudiyanto signed on paper himself, and stands in for the lurah.
+    representation.represent(
+        lurah,
+        {
+            "full_name": "Rudiyanto",
+            "nip": signatory.nip,
+            "position": "Sekda",
+            "letter_number": "800/9",
+        },
+    )
+    client.force_login(staff)
+    data = scan_bytes()
+    upload(client, signatory, data)
+    call_command("export_person", signatory.nip, ke=str(tmp_path / "data.json"))
+    held = json.loads((tmp_path / "data.json").read_text())
+    paper_record = held["pendaftaran"][0]["tanda_tangan"]["tanda_tangan_basah"]
+    assert paper_record["sha256"] == hashlib.sha256(data).hexdigest()
+    assert [(r["pejabat_yang_diwakili"], r["nomor_surat_tugas"]) for r in held["mewakili"]] == [
+        ("Yuliana", "800/9")
+    ]

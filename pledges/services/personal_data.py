@@ -58,9 +58,28 @@ def export_person(nip: str) -> dict:
         Q(object_type="Signatory", object_id__in=ids)
         | Q(object_type="Signature", object_id__in=signature_ids)
     ).order_by("at")
+    # Where this person signed "mewakili" someone else, on a surat tugas.
+    represented = (
+        Representation.objects.filter(nip=nip)
+        .select_related("signatory__event__unit")
+        .order_by("signatory__event__starts_at", "pk")
+    )
     return {
         "nip": nip,
         "pendaftaran": records,
+        "mewakili": [
+            {
+                "kegiatan": item.signatory.event.title,
+                "unit": item.signatory.event.unit.name,
+                "waktu_kegiatan": item.signatory.event.starts_at.isoformat(),
+                "pejabat_yang_diwakili": item.signatory.full_name,
+                "nama": item.full_name,
+                "jabatan": item.position,
+                "nomor_surat_tugas": item.letter_number,
+                "dicatat": item.created_at.isoformat(),
+            }
+            for item in represented
+        ],
         "jejak_audit": [
             {
                 "waktu": entry.at.isoformat(),
