@@ -50,6 +50,7 @@ def fill() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from pledges.core.text import search_key
     from pledges.models import BawasluUnit, Event, PledgeTemplate, Region, User
     from pledges.services.events import close_event, open_event
 
@@ -163,10 +164,11 @@ def fill() -> None:
                 birth = datetime(1965, 1, 1) + timedelta(days=rng.randint(0, 11000))
                 tmt = f"{birth.year + 24}{rng.randint(1, 12):02d}"
                 nip = f"{birth:%Y%m%d}{tmt}{rng.randint(1, 2)}{next_id % 1000:03d}"
+                name = f"Pegawai {next_id}"
                 signatory_rows.append(
                     (
                         next_id,
-                        f"Pegawai {next_id}",
+                        name,
                         nip,
                         "Analis Kebijakan",
                         category,
@@ -175,6 +177,8 @@ def fill() -> None:
                         "import",
                         now,
                         event.pk,
+                        # What Signatory.fill_search_text() stores, as bulk_create would.
+                        search_key(f"{name} {nip} Analis Kebijakan Pemerintah Daerah"),
                     )
                 )
                 if rng.random() < 0.95:
@@ -206,6 +210,7 @@ def fill() -> None:
                 "registration",
                 "created_at",
                 "event_id",
+                "search_text",
             ],
             signatory_rows,
         )

@@ -12,9 +12,10 @@ row by row; the number of regions under each kab/kota is cached.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import orjson
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Max, Q, QuerySet, TextField
+from django.db.models.functions import Cast, Substr
 
 from pledges.models import Event, Region, Signatory
 
@@ -76,7 +77,7 @@ class Row:
 
     def count_covered(self) -> None:
         """Count the covered regions once (the page reads the counts many times)."""
-        self.districts_covered = sum(len(code) == DISTRICT_CODE for code in self.covered)
+        self.districts_covered = list(map(len, self.covered)).count(DISTRICT_CODE)
         self.villages_covered = len(self.covered) - self.districts_covered
 
     @property
@@ -121,11 +122,14 @@ SORT_KEYS = {
 
 
 def elections(events: QuerySet[Event]) -> list[str]:
-    """The elections of `events`, newest first."""
-    latest = {}
-    for election, starts_at in events.exclude(election="").values_list("election", "starts_at"):
-        latest[election] = max(starts_at, latest.get(election, starts_at))
-    return sorted(latest, key=lambda name: latest[name], reverse=True)
+    """The elections of `events`, newest first (by their latest event), grouped by the database."""
+    latest = (
+        events.exclude(election="")
+        .values("election")
+        .annotate(latest=Max("starts_at"))
+        .order_by("-latest", "election")
+    )
+    return [row["election"] for row in latest]
 
 
 def national_picture(
@@ -142,7 +146,14 @@ def national_picture(
     if province:
         held = held.filter(Q(region_id=province) | Q(region__code__startswith=province + "."))
     width = 5 if province else 2
-    listed = list(held.values_list("pk", "region_id", "status", "final_summary"))
+    # The summaries as text, parsed by orjson: Django's JSON decoding of two thousand
+    # of them took most of the page's time (bench/national_rehearsal.py).
+    listed = [
+        (pk, region_id, status, orjson.loads(summary) if summary is not None else None)
+        for pk, region_id, status, summary in held.values_list(
+            "pk", "region_id", "status", Cast("final_summary", TextField())
+        )
+    ]
     live = summarize_events(
         pk
         for pk, _region, status, summary in listed
