@@ -26,7 +26,9 @@ then offered to a bench-only view that parses the same body and does one
 INSERT (bench/views.py).
 
 Per step it prints offered and achieved signers/s, p50/p95/p99 of the sign
-POST, the p95 of searches and list refreshes, errors, and the server CPU per
+POST, the p95 of searches and list refreshes, errors, the CPU per signer of
+PostgreSQL and of this load generator (all three share the machine's cores:
+their sum per signer bounds the knee), and the server CPU per
 signer: utime+stime of the gunicorn master and its workers from /proc
 (workers that exit meanwhile are counted through the master's cutime),
 divided by the signers of the step. The knee is the highest offered rate
@@ -602,18 +604,24 @@ def server_cpu_seconds(master):
 
 
 def postgres_cpu_seconds():
-    """utime+stime of this machine's PostgreSQL processes now alive (backends and helpers)."""
-    total = 0
+    """utime+stime of this machine's PostgreSQL: its live processes, and through the
+    postmaster's cutime+cstime the backends that have exited (a gunicorn worker that
+    restarts closes its connections)."""
+    found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             if Path(f"/proc/{entry}/comm").read_text().strip() != "postgres":
                 continue
-            _ppid, (utime, stime, _cu, _cs) = _stat(entry)
+            found[int(entry)] = _stat(entry)
         except (OSError, ValueError):
             continue
+    total = 0
+    for ppid, (utime, stime, cutime, cstime) in found.values():
         total += utime + stime
+        if ppid not in found:  # the postmaster: its children are the backends
+            total += cutime + cstime
     return total / TICK
 
 
