@@ -227,3 +227,14 @@ def test_a_bad_representative_from_a_tablet_stores_neither_signature_nor_represe
     assert response.status_code == 422
     assert response.json()["error"] == "Isi nomor surat tugas."
     assert not Representation.objects.exists() and not Signature.objects.exists()
+
+
+def test_the_admin_shows_the_representative_and_cannot_set_one(client, superuser, staff, lurah):
+    representation.represent(lurah, DEPUTY, user=staff)
+    before = list(Representation.objects.values())
+    client.force_login(superuser)
+    url = f"/admin/pledges/signatory/{lurah.pk}/change/"
+    page = client.get(url).content.decode()
+    assert f"{DEPUTY['full_name']} ({DEPUTY['position']}), surat tugas" in page
+    client.post(url, {"represented_by": "Orang Lain", "full_name": lurah.full_name})
+    assert list(Representation.objects.values()) == before

@@ -223,11 +223,25 @@ class SignatoryAdmin(UnitScopedAdmin):
     list_select_related = ["event"]
 
     def get_fields(self, request, obj=None):
-        return ["event", *SignatoryForm.Meta.fields, "registration"]
+        fields = ["event", *SignatoryForm.Meta.fields, "registration"]
+        return fields if obj is None else [*fields, "represented_by"]
 
     def get_readonly_fields(self, request, obj=None):
         # A registration belongs to its event for good; how it was made is a fact.
-        return ["registration"] if obj is None else ["event", "registration"]
+        # A representative is recorded on the event's staff page (or the tablet), by
+        # the rule of pledges.services.representation: shown here, never set here.
+        return ["registration"] if obj is None else ["event", "registration", "represented_by"]
+
+    @admin.display(description=_("diwakili oleh"))
+    def represented_by(self, signatory):
+        representation = signatory.representative
+        if representation is None:
+            return "—"
+        return _("%(name)s (%(position)s), surat tugas %(letter)s") % {
+            "name": representation.full_name,
+            "position": representation.position,
+            "letter": representation.letter_number,
+        }
 
     def _changeable(self, obj):
         try:
