@@ -10,6 +10,7 @@ their header on every page and never to split a row.
 
 import os
 import re
+import uuid
 from io import BytesIO
 from pathlib import Path
 
@@ -149,6 +150,7 @@ def assert_inside_text_box(pdf: bytes) -> list:
                     "text": re.sub(r"\s+", " ", page.extract_text()),
                     "curves": page.curves,
                     "rects": page.rects,
+                    "images": page.images,
                 }
             )
         return pages
@@ -235,3 +237,63 @@ def test_kop_surat_centres_the_unit_on_the_page_with_or_without_a_logo(long_even
         if with_logo:
             (logo,) = page.images
             assert logo["x0"] >= LEFT - SLACK and logo["bottom"] < 50 * MM
+
+
+def represent_and_scan(signatories):
+    """The second signer represented with the longest details, the third signed on paper."""
+    from django.core.files.base import ContentFile
+
+    from pledges.models import PaperSignature, Representation
+
+    Representation.objects.create(
+        signatory=signatories[1],
+        full_name=longest("Drs. Bambang Sutrisno Wicaksono, M.Si., ", 150),
+        nip="197703152002121003",
+        position=LONG_POSITION,
+        letter_number=longest("800/112/423.305/", 100),
+    )
+    third = signatories[2]
+    Signature.objects.filter(signatory=third)._raw_delete("default")
+    signature = Signature.objects.create(
+        signatory=third,
+        signed_at=third.event.starts_at,
+        strokes=[],
+        svg="",
+        pledge_sha256=third.event.frozen_pledge_sha256,
+        idempotency_key=uuid.uuid4(),
+    )
+    scan = PaperSignature(signature=signature, sha256="0" * 64, content_type="image/png", size=1)
+    # A tall, narrow photo: the box must hold it whatever its shape.
+    scan.scan.save("ttd.png", ContentFile(_tall_png()), save=False)
+    scan.save()
+
+
+def _tall_png() -> bytes:
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (300, 2000), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", [Document.Kind.DEKLARASI, Document.Kind.DAFTAR_HADIR])
+def test_a_representative_and_a_paper_scan_stay_inside_the_text_box(long_event, kind):
+    signatories = add_signers(long_event, 9)
+    represent_and_scan(signatories)
+
+    pages = assert_inside_text_box(render(long_event, kind))
+
+    text = " ".join(page["text"] for page in pages)
+    assert "diwakili oleh" in text and "tanda tangan basah (pindaian)" in text
+    assert sum(len(page["images"]) for page in pages) >= 1
+
+
+def test_a_represented_pakta_integritas_stays_on_one_page(long_event):
+    signatories = add_signers(long_event, 3)
+    represent_and_scan(signatories)
+    for signatory in signatories[1:]:
+        signatory = Signatory.objects.select_related("signature", "event").get(pk=signatory.pk)
+        pages = assert_inside_text_box(
+            render(long_event, Document.Kind.PAKTA_INTEGRITAS, signatory)
+        )
+        assert len(pages) == 1
