@@ -117,8 +117,9 @@ def _simplify(xs, ys, limit: float) -> list[int]:
     for end in range(2, count):
         dx, dy = xs[end] - ax, ys[end] - ay
         length = dx * dx + dy * dy
-        middle = (anchor + end) // 2
-        for probe in (middle, end - 1) if middle < end - 1 else (middle,):
+        # The point before the end first: where a run most often breaks.
+        probe = end - 1
+        while True:
             qx, qy = xs[probe] - ax, ys[probe] - ay
             along = qx * dx + qy * dy
             if along <= 0 or length == 0:
@@ -133,6 +134,10 @@ def _simplify(xs, ys, limit: float) -> list[int]:
                 kept.append(anchor)
                 ax, ay = xs[anchor], ys[anchor]
                 break
+            middle = (anchor + end) // 2
+            if probe == middle:
+                break
+            probe = middle
     kept.append(count - 1)
     return kept
 
@@ -140,23 +145,30 @@ def _simplify(xs, ys, limit: float) -> list[int]:
 def _widths(xs, ys, ts, ps) -> list[float]:
     """The pen's width at each point, in path units, from its speed and pressure."""
     # Each step's length in pad pixels and its duration in milliseconds.
-    steps = list(map(math.hypot, map(sub, xs[1:], xs), map(sub, ys[1:], ys)))
+    steps = map(math.hypot, map(sub, xs[1:], xs), map(sub, ys[1:], ys))
     durations = list(map(sub, ts[1:], ts))
-    # The pen starts at the speed of its first segment, not at rest (which
-    # would blot every stroke's start); speeds in pad pixels per millisecond.
-    velocity = steps[0] / durations[0] if steps and durations[0] > 0 else 0.0
-    span = PAD_MAX_WIDTH - PAD_MIN_WIDTH
-    low, extra = PEN_MIN_MM * UNIT, (PEN_MAX_MM - PEN_MIN_MM) * UNIT
-    widths = []
-    for step, duration, p in zip([0.0, *steps], [0, *durations], ps, strict=True):
+    # Speeds in pad pixels per millisecond, filtered as signature_pad does. The
+    # pen starts at the speed of its first segment, not at rest (which would
+    # blot every stroke's start).
+    velocity = 0.0
+    if durations and durations[0] > 0:
+        velocity = math.hypot(xs[1] - xs[0], ys[1] - ys[0]) / durations[0]
+    velocities = [velocity]
+    weight, memory = VELOCITY_WEIGHT, 1 - VELOCITY_WEIGHT
+    for step, duration in zip(steps, durations, strict=True):
         if duration > 0:
-            velocity = VELOCITY_WEIGHT * step / duration + (1 - VELOCITY_WEIGHT) * velocity
-        pad_width = PAD_MAX_WIDTH / (velocity + 1)
-        share = (pad_width - PAD_MIN_WIDTH) / span if pad_width > PAD_MIN_WIDTH else 0.0
-        # A finger or a mouse reports 0 or 0.5; a stylus its real pressure.
-        share *= 0.5 + (p if 0 < p <= 1 else 0.5)
-        widths.append(low + extra * (share if share < 1 else 1.0))
-    return widths
+            velocity = weight * step / duration + memory * velocity
+        velocities.append(velocity)
+    top, bottom, span = PAD_MAX_WIDTH, PAD_MIN_WIDTH, PAD_MAX_WIDTH - PAD_MIN_WIDTH
+    # The share of the pen's range signature_pad's width takes at that speed…
+    shares = [max(top / (velocity + 1) - bottom, 0.0) / span for velocity in velocities]
+    # … widened or narrowed by the pressure (a finger or a mouse reports 0 or
+    # 0.5; a stylus its real pressure), in millimetres on paper.
+    low, extra = PEN_MIN_MM * UNIT, (PEN_MAX_MM - PEN_MIN_MM) * UNIT
+    return [
+        low + extra * min(1.0, share * (0.5 + (p if 0 < p <= 1 else 0.5)))
+        for share, p in zip(shares, ps, strict=True)
+    ]
 
 
 def _outline(xs, ys, widths) -> str:
