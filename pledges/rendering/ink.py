@@ -23,7 +23,7 @@ of signatures would cost more than the rest of the document.
 """
 
 import math
-from operator import add, sub
+from operator import add, mul, neg, sub
 
 # Pen width on paper, millimetres: a ballpoint's line, not a hairline.
 PEN_MIN_MM, PEN_MAX_MM = 0.2, 0.55
@@ -163,7 +163,7 @@ def _widths(xs, ys, ts, ps) -> list[float]:
     # The share of the pen's range signature_pad's width takes at that speed…
     shares = [max(top / (velocity + 1) - bottom, 0.0) / span for velocity in velocities]
     # … widened or narrowed by the pressure (a finger or a mouse reports 0 or
-    # 0.5; a stylus its real pressure), in millimetres on paper.
+    # 0.5; a stylus its real pressure), as a width on paper in path units.
     low, extra = PEN_MIN_MM * UNIT, (PEN_MAX_MM - PEN_MIN_MM) * UNIT
     return [
         low + extra * min(1.0, share * (0.5 + (p if 0 < p <= 1 else 0.5)))
@@ -182,14 +182,12 @@ def _outline(xs, ys, widths) -> str:
     txs = list(map(sub, [*xs[1:], xs[-1]], [x0, *xs[:-1]]))
     tys = list(map(sub, [*ys[1:], ys[-1]], [y0, *ys[:-1]]))
     ratios = [w / 2 / (n or 1.0) for w, n in zip(widths, map(math.hypot, txs, tys), strict=True)]
-    oxs = [-ty * r for ty, r in zip(tys, ratios, strict=True)]
-    oys = [tx * r for tx, r in zip(txs, ratios, strict=True)]
-    left = [
-        value for pair in zip(map(add, xs, oxs), map(add, ys, oys), strict=True) for value in pair
-    ]
-    back = slice(None, None, -1)
-    right = zip(map(sub, xs[back], oxs[back]), map(sub, ys[back], oys[back]), strict=True)
-    right = [value for pair in right for value in pair]
+    oxs = list(map(mul, map(neg, tys), ratios))
+    oys = list(map(mul, txs, ratios))
+    # x, y, x, y, … of each edge: the left one forwards, the right one back.
+    left, right = [0.0] * (2 * count), [0.0] * (2 * count)
+    left[0::2], left[1::2] = map(add, xs, oxs), map(add, ys, oys)
+    right[0::2], right[1::2] = map(sub, xs[::-1], oxs[::-1]), map(sub, ys[::-1], oys[::-1])
     edge = "%.0f %.0f l\n" * (count - 1)
     end_cap = _cap(xs[-1], ys[-1], _normal(xs[-2], ys[-2], xs[-1], ys[-1]), widths[-1] / 2)
     nx, ny = _normal(x0, y0, xs[1], ys[1])
