@@ -93,12 +93,13 @@ def measure(pdf: bytes, pki, repeat: int) -> dict:
 class OtherProcessPki:
     """tests/local_pki.py run as `python -m`, so its CPU is not this process's."""
 
-    port = 8891
     requests = 0
     server_seconds = 0.0
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, port: int = 8891):
         import subprocess
+
+        self.port = port
 
         self.process = subprocess.Popen(
             [

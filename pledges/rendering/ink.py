@@ -23,6 +23,7 @@ of signatures would cost more than the rest of the document.
 """
 
 import math
+from operator import add, mul, neg, sub
 
 # Pen width on paper, millimetres: a ballpoint's line, not a hairline.
 PEN_MIN_MM, PEN_MAX_MM = 0.2, 0.55
@@ -44,18 +45,32 @@ def pdf_path(strokes, width_mm: float, height_mm: float) -> str:
     corner, y downwards: the caller sets the matrix. Empty if no ink.
     """
     box_width, box_height = width_mm * UNIT, height_mm * UNIT
-    points = [_plain(stroke) for stroke in strokes or [] if isinstance(stroke, list)]
-    points = [stroke for stroke in points if stroke]
-    if not points:
+    columns = [_columns(stroke) for stroke in strokes or [] if isinstance(stroke, list)]
+    columns = [stroke for stroke in columns if stroke]
+    if not columns:
         return ""
-    scale, offset_x, offset_y = _fit(points, box_width, box_height)
-    tolerance = TOLERANCE_MM * UNIT
+    scale, offset_x, offset_y = _fit(columns, box_width, box_height)
+    # The tolerance in the pad's pixels: each stroke is simplified where it
+    # was recorded, and only the points kept are moved into the box.
+    limit = (TOLERANCE_MM * UNIT / scale) ** 2
     parts = []
-    for stroke in points:
-        placed = [(offset_x + x * scale, offset_y + y * scale, t, p) for x, y, t, p in stroke]
-        kept = _simplify(placed, tolerance)
-        parts.append(_outline(kept, _widths(kept, scale)))
+    for xs, ys, ts, ps in columns:
+        kept = _simplify(xs, ys, limit)
+        xs, ys = [xs[i] for i in kept], [ys[i] for i in kept]
+        widths = _widths(xs, ys, [ts[i] for i in kept], [ps[i] for i in kept])
+        placed_xs = [offset_x + x * scale for x in xs]
+        placed_ys = [offset_y + y * scale for y in ys]
+        parts.append(_outline(placed_xs, placed_ys, widths))
     return "".join(parts) + "f\n"
+
+
+def _columns(stroke) -> tuple | None:
+    """A stored stroke as four columns (xs, ys, ts, ps), in either stored form; None if empty."""
+    if stroke and set(map(type, stroke)) == {list} and set(map(len, stroke)) == {4}:
+        # Every stroke stored since validation came in: [x, y, t, p] lists.
+        return tuple(zip(*stroke, strict=True))
+    plain = _plain(stroke)
+    return tuple(zip(*plain, strict=True)) if plain else None
 
 
 def _plain(stroke) -> list[tuple]:
@@ -71,11 +86,12 @@ def _plain(stroke) -> list[tuple]:
     return plain
 
 
-def _fit(strokes, box_width: float, box_height: float) -> tuple[float, float, float]:
+def _fit(columns, box_width: float, box_height: float) -> tuple[float, float, float]:
     """Scale (path units per pad pixel) and offsets that centre the ink inside the box."""
-    xs = [point[0] for stroke in strokes for point in stroke]
-    ys = [point[1] for stroke in strokes for point in stroke]
-    left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    left = min(min(stroke[0]) for stroke in columns)
+    right = max(max(stroke[0]) for stroke in columns)
+    top = min(min(stroke[1]) for stroke in columns)
+    bottom = max(max(stroke[1]) for stroke in columns)
     # The pen's half width, and a little air, stay inside the box.
     margin = PEN_MAX_MM * UNIT
     room_x, room_y = box_width - 2 * margin, box_height - 2 * margin
@@ -85,26 +101,26 @@ def _fit(strokes, box_width: float, box_height: float) -> tuple[float, float, fl
     return scale, offset_x, offset_y
 
 
-def _simplify(points, tolerance: float) -> list[tuple]:
-    """The points the drawn line turns at, each run skipped within `tolerance` of its chord.
+def _simplify(xs, ys, limit: float) -> list[int]:
+    """Indexes of the points the drawn line turns at: runs within √`limit` of their chord skipped.
 
     One pass: a run from the last kept point grows while the point in its
     middle (where a smooth curve strays farthest) and the one before the
-    end stay within `tolerance` of the chord; then the run's last point is kept.
+    end stay within the tolerance of the chord; then the run's last point is kept.
     """
-    count = len(points)
+    count = len(xs)
     if count < 3:
-        return points
-    limit = tolerance * tolerance
-    kept = [points[0]]
+        return list(range(count))
+    kept = [0]
     anchor = 0
-    ax, ay = points[0][0], points[0][1]
+    ax, ay = xs[0], ys[0]
     for end in range(2, count):
-        ex, ey = points[end][0], points[end][1]
-        dx, dy = ex - ax, ey - ay
+        dx, dy = xs[end] - ax, ys[end] - ay
         length = dx * dx + dy * dy
-        for probe in ((anchor + end) // 2, end - 1):
-            qx, qy = points[probe][0] - ax, points[probe][1] - ay
+        # The point before the end first: where a run most often breaks.
+        probe = end - 1
+        while True:
+            qx, qy = xs[probe] - ax, ys[probe] - ay
             along = qx * dx + qy * dy
             if along <= 0 or length == 0:
                 distance = qx * qx + qy * qy
@@ -115,70 +131,86 @@ def _simplify(points, tolerance: float) -> list[tuple]:
                 distance = cross * cross / length
             if distance > limit:
                 anchor = end - 1
-                kept.append(points[anchor])
-                ax, ay = points[anchor][0], points[anchor][1]
+                kept.append(anchor)
+                ax, ay = xs[anchor], ys[anchor]
                 break
-    kept.append(points[-1])
+            middle = (anchor + end) // 2
+            if probe == middle:
+                break
+            probe = middle
+    kept.append(count - 1)
     return kept
 
 
-def _widths(points, scale: float) -> list[float]:
+def _widths(xs, ys, ts, ps) -> list[float]:
     """The pen's width at each point, in path units, from its speed and pressure."""
-    widths = []
-    span = PAD_MAX_WIDTH - PAD_MIN_WIDTH
-    previous = None
-    # The pen starts at the speed of its first segment, not at rest (which
-    # would blot every stroke's start).
-    velocity = _speed(points[0], points[1], scale) if len(points) > 1 else 0.0
-    for x, y, t, p in points:
-        if previous is not None and t > previous[2]:
-            measured = _speed(previous, (x, y, t), scale)
-            velocity = VELOCITY_WEIGHT * measured + (1 - VELOCITY_WEIGHT) * velocity
-        share = (max(PAD_MAX_WIDTH / (velocity + 1), PAD_MIN_WIDTH) - PAD_MIN_WIDTH) / span
-        # A finger or a mouse reports 0 or 0.5; a stylus its real pressure.
-        pressure = p if 0 < p <= 1 else 0.5
-        share = min(1.0, share * (0.5 + pressure))
-        widths.append((PEN_MIN_MM + (PEN_MAX_MM - PEN_MIN_MM) * share) * UNIT)
-        previous = (x, y, t)
-    return widths
+    # Each step's length in pad pixels and its duration in milliseconds.
+    steps = map(math.hypot, map(sub, xs[1:], xs), map(sub, ys[1:], ys))
+    durations = list(map(sub, ts[1:], ts))
+    # Speeds in pad pixels per millisecond, filtered as signature_pad does. The
+    # pen starts at the speed of its first segment, not at rest (which would
+    # blot every stroke's start).
+    velocity = 0.0
+    if durations and durations[0] > 0:
+        velocity = math.hypot(xs[1] - xs[0], ys[1] - ys[0]) / durations[0]
+    velocities = [velocity]
+    weight, memory = VELOCITY_WEIGHT, 1 - VELOCITY_WEIGHT
+    for step, duration in zip(steps, durations, strict=True):
+        if duration > 0:
+            velocity = weight * step / duration + memory * velocity
+        velocities.append(velocity)
+    top, bottom, span = PAD_MAX_WIDTH, PAD_MIN_WIDTH, PAD_MAX_WIDTH - PAD_MIN_WIDTH
+    # The share of the pen's range signature_pad's width takes at that speed…
+    shares = [max(top / (velocity + 1) - bottom, 0.0) / span for velocity in velocities]
+    # … widened or narrowed by the pressure (a finger or a mouse reports 0 or
+    # 0.5; a stylus its real pressure), as a width on paper in path units.
+    low, extra = PEN_MIN_MM * UNIT, (PEN_MAX_MM - PEN_MIN_MM) * UNIT
+    return [
+        low + extra * min(1.0, share * (0.5 + (p if 0 < p <= 1 else 0.5)))
+        for share, p in zip(shares, ps, strict=True)
+    ]
 
 
-def _speed(start, end, scale: float) -> float:
-    """Pad pixels per millisecond from `start` to `end` (0 if no time passed)."""
-    elapsed = end[2] - start[2]
-    if elapsed <= 0:
-        return 0.0
-    return math.hypot(end[0] - start[0], end[1] - start[1]) / scale / elapsed
-
-
-def _outline(points, widths) -> str:
+def _outline(xs, ys, widths) -> str:
     """One closed outline around the pen's path: left edge, round cap, right edge back, cap."""
-    count = len(points)
-    x0, y0 = points[0][0], points[0][1]
-    if count == 1 or all(abs(x - x0) < 1 and abs(y - y0) < 1 for x, y, _t, _p in points):
+    count = len(xs)
+    x0, y0 = xs[0], ys[0]
+    if count == 1 or max(max(xs) - x0, x0 - min(xs), max(ys) - y0, y0 - min(ys)) < 1:
         return _dot(x0, y0, max(widths) / 2)
-    left, right, normals = [], [], []
-    for index in range(count):
-        before = points[index - 1] if index else points[0]
-        after = points[index + 1] if index + 1 < count else points[-1]
-        tx, ty = after[0] - before[0], after[1] - before[1]
-        norm = math.hypot(tx, ty) or 1.0
-        nx, ny = -ty / norm, tx / norm
-        half = widths[index] / 2
-        x, y = points[index][0], points[index][1]
-        left.append(f"{x + nx * half:.0f} {y + ny * half:.0f} l\n")
-        right.append(f"{x - nx * half:.0f} {y - ny * half:.0f} l\n")
-        normals.append((nx, ny))
-    right.reverse()
-    start = left[0][:-2] + "m\n"
-    end_cap = _cap(points[-1], normals[-1], widths[-1] / 2)
-    start_cap = _cap(points[0], (-normals[0][0], -normals[0][1]), widths[0] / 2)
-    return start + "".join(left[1:]) + end_cap + "".join(right[1:]) + start_cap + "h\n"
+    # Each point's normal is across the chord from the point before to the one
+    # after, as long as half the pen's width there: (-ty, tx) · ratio.
+    txs = list(map(sub, [*xs[1:], xs[-1]], [x0, *xs[:-1]]))
+    tys = list(map(sub, [*ys[1:], ys[-1]], [y0, *ys[:-1]]))
+    ratios = [w / 2 / (n or 1.0) for w, n in zip(widths, map(math.hypot, txs, tys), strict=True)]
+    oxs = list(map(mul, map(neg, tys), ratios))
+    oys = list(map(mul, txs, ratios))
+    # x, y, x, y, … of each edge: the left one forwards, the right one back.
+    left, right = [0.0] * (2 * count), [0.0] * (2 * count)
+    left[0::2], left[1::2] = map(add, xs, oxs), map(add, ys, oys)
+    right[0::2], right[1::2] = map(sub, xs[::-1], oxs[::-1]), map(sub, ys[::-1], oys[::-1])
+    edge = "%.0f %.0f l\n" * (count - 1)
+    end_cap = _cap(xs[-1], ys[-1], _normal(xs[-2], ys[-2], xs[-1], ys[-1]), widths[-1] / 2)
+    nx, ny = _normal(x0, y0, xs[1], ys[1])
+    start_cap = _cap(x0, y0, (-nx, -ny), widths[0] / 2)
+    return (
+        f"{left[0]:.0f} {left[1]:.0f} m\n"
+        + edge % tuple(left[2:])
+        + end_cap
+        + edge % tuple(right[2:])
+        + start_cap
+        + "h\n"
+    )
 
 
-def _cap(point, normal, radius: float) -> str:
+def _normal(bx, by, fx, fy) -> tuple[float, float]:
+    """The unit normal (to the left, y downwards) of the direction from (bx, by) to (fx, fy)."""
+    tx, ty = fx - bx, fy - by
+    norm = math.hypot(tx, ty) or 1.0
+    return -ty / norm, tx / norm
+
+
+def _cap(x: float, y: float, normal, radius: float) -> str:
     """Half a circle from point + normal·r round the front to point − normal·r."""
-    x, y = point[0], point[1]
     nx, ny = normal
     # The front is the normal turned back a quarter: (ny, -nx).
     fx, fy = ny, -nx
@@ -203,13 +235,13 @@ def _cap(point, normal, radius: float) -> str:
 
 
 def _curve(numbers) -> str:
-    return " ".join(f"{number:.0f}" for number in numbers) + " c\n"
+    return " ".join(str(round(number)) for number in numbers) + " c\n"
 
 
 def _dot(x: float, y: float, radius: float) -> str:
     return (
-        f"{x + radius:.0f} {y:.0f} m\n"
-        + _cap((x, y), (1.0, 0.0), radius)
-        + _cap((x, y), (-1.0, 0.0), radius)
+        f"{round(x + radius)} {round(y)} m\n"
+        + _cap(x, y, (1.0, 0.0), radius)
+        + _cap(x, y, (-1.0, 0.0), radius)
         + "h\n"
     )

@@ -14,9 +14,15 @@ all held at once, nor read for a document that draws none.
 """
 
 import gc
+import json
+import zlib
+from collections import Counter
 from contextlib import contextmanager
 
+import orjson
 import pydyf
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from pledges.models import Signature
 from pledges.rendering.ink import UNIT, pdf_path
@@ -25,6 +31,11 @@ PREFIX = "ink-"
 BATCH = 200
 PX_TO_PT = 0.75  # WeasyPrint's CSS pixel in PDF points
 UNIT_TO_PT = 72 / 25.4 / UNIT  # ink's path unit in points
+# pydyf deflates at level 9, which for a few megabytes of path numbers costs
+# more than drawing them. Per signature of bench/pdf.py (13.4 KB of operators):
+# level 9 4.9 ms for 4.29 KB, level 6 1.3 ms for 4.38 KB, level 4 0.24 ms for
+# 4.77 KB, level 1 0.14 ms for 5.24 KB.
+DEFLATE_LEVEL = 4
 
 
 @contextmanager
@@ -45,7 +56,9 @@ def write_pdf(html: str, base_url: str, box_mm: tuple[float, float]) -> bytes:
     from weasyprint import HTML
 
     def finish(document, pdf):
-        _add_ink(pdf, _drawings(_placements(document), box_mm))
+        kids = pdf.pages["Kids"][::3]
+        for index, operators in _page_ink(_placements(document), box_mm):
+            _add_ink(pdf, pdf.objects[kids[index]], operators)
 
     with fewer_collections():
         return HTML(string=html, base_url=base_url).write_pdf(finisher=finish)
@@ -62,32 +75,51 @@ def _placements(document) -> dict[int, list]:
     return placed
 
 
-def _drawings(placed: dict, box_mm) -> dict[int, list[str]]:
-    """Each page's signatures as PDF operators, reading strokes only of the placed ones."""
-    pages: dict[int, list[str]] = {}
-    ids = sorted(placed)
+def _page_ink(placed: dict, box_mm):
+    """(page index, PDF operators) of each page's signatures, page after page.
+
+    Only the placed signatures' strokes are read, in batches, in the order
+    their pages come: a page's ink is handed on, and dropped, as soon as its
+    last signature is drawn, so neither strokes nor drawings pile up.
+    """
+    waiting = Counter(index for spots in placed.values() for index, _x, _y in spots)
+    drawn: dict[int, list[str]] = {}
+    ids = sorted(placed, key=placed.get)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        rows = Signature.objects.filter(pk__in=batch).values_list("pk", "strokes")
-        for pk, strokes in rows:
-            path = pdf_path(strokes, *box_mm)
-            if not path:
-                continue
+        # The stored JSON as text, parsed by orjson: three times faster than
+        # the json module the field would use, for numbers read only here.
+        texts = dict(
+            Signature.objects.filter(pk__in=batch).values_list(
+                "pk", Cast("strokes", output_field=TextField())
+            )
+        )
+        for pk in batch:
+            path = pdf_path(_loads(texts[pk]), *box_mm) if pk in texts else ""
             for index, x, y in placed[pk]:
-                matrix = f"{UNIT_TO_PT:.7f} 0 0 {-UNIT_TO_PT:.7f} {x:.2f} {y:.2f} cm\n"
-                pages.setdefault(index, []).append(f"q\n{matrix}{path}Q\n")
-    return pages
+                if path:
+                    matrix = f"{UNIT_TO_PT:.7f} 0 0 {-UNIT_TO_PT:.7f} {x:.2f} {y:.2f} cm\n"
+                    drawn.setdefault(index, []).append(f"q\n{matrix}{path}Q\n")
+                waiting[index] -= 1
+                if not waiting[index] and index in drawn:
+                    yield index, "".join(drawn.pop(index))
 
 
-def _add_ink(pdf, drawings: dict[int, list[str]]) -> None:
-    """Append each page's signatures, drawn in the page's own coordinates, in black."""
-    kids = pdf.pages["Kids"][::3]
-    for index, parts in drawings.items():
-        page = pdf.objects[kids[index]]
-        # WeasyPrint's stream changes the matrix without restoring it: wrap it
-        # in q … Q so the signatures start from the page's default space.
-        before = pydyf.Stream([b"q"])
-        after = pydyf.Stream([b"Q\n0 g\n" + "".join(parts).encode("ascii")], compress=True)
-        pdf.add_object(before)
-        pdf.add_object(after)
-        page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
+def _loads(text):
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # Numbers orjson refuses (integers beyond 64 bits) are still JSON.
+        return json.loads(text)
+
+
+def _add_ink(pdf, page, operators: str) -> None:
+    """Append `operators` to `page`, drawn in the page's own coordinates, in black."""
+    # WeasyPrint's stream changes the matrix without restoring it: wrap it
+    # in q … Q so the signatures start from the page's default space.
+    before = pydyf.Stream([b"q"])
+    ink = zlib.compress(b"Q\n0 g\n" + operators.encode("ascii"), DEFLATE_LEVEL)
+    after = pydyf.Stream([ink], extra={"Filter": "/FlateDecode"})
+    pdf.add_object(before)
+    pdf.add_object(after)
+    page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
