@@ -240,7 +240,7 @@ def test_kop_surat_centres_the_unit_on_the_page_with_or_without_a_logo(long_even
 
 
 def represent_and_scan(signatories):
-    """The second signer represented with the longest details, the third signed on paper."""
+    """The second signer represented with the longest details; one more who signed on paper."""
     from django.core.files.base import ContentFile
 
     from pledges.models import PaperSignature, Representation
@@ -252,20 +252,29 @@ def represent_and_scan(signatories):
         position=LONG_POSITION,
         letter_number=longest("800/112/423.305/", 100),
     )
-    third = signatories[2]
-    Signature.objects.filter(signatory=third)._raw_delete("default")
+    first = signatories[0]
+    # One more signer, with the longest details too, who signed on paper.
+    paper_signer = Signatory.objects.create(
+        event=first.event,
+        full_name=f"9999 {LONG_NAME}"[:150],
+        nip="198005122005019999",
+        position=first.position,
+        agency=first.agency,
+        category="kepala_opd",
+    )
     signature = Signature.objects.create(
-        signatory=third,
-        signed_at=third.event.starts_at,
+        signatory=paper_signer,
+        signed_at=first.event.starts_at,
         strokes=[],
         svg="",
-        pledge_sha256=third.event.frozen_pledge_sha256,
+        pledge_sha256=first.event.frozen_pledge_sha256,
         idempotency_key=uuid.uuid4(),
     )
     scan = PaperSignature(signature=signature, sha256="0" * 64, content_type="image/png", size=1)
     # A tall, narrow photo: the box must hold it whatever its shape.
     scan.scan.save("ttd.png", ContentFile(_tall_png()), save=False)
     scan.save()
+    return paper_signer
 
 
 def _tall_png() -> bytes:
@@ -290,8 +299,8 @@ def test_a_representative_and_a_paper_scan_stay_inside_the_text_box(long_event, 
 
 def test_a_represented_pakta_integritas_stays_on_one_page(long_event):
     signatories = add_signers(long_event, 3)
-    represent_and_scan(signatories)
-    for signatory in signatories[1:]:
+    paper_signer = represent_and_scan(signatories)
+    for signatory in (signatories[1], paper_signer):
         signatory = Signatory.objects.select_related("signature", "event").get(pk=signatory.pk)
         pages = assert_inside_text_box(
             render(long_event, Document.Kind.PAKTA_INTEGRITAS, signatory)
