@@ -21,6 +21,7 @@ from pledges.db.signatures import store_signature
 from pledges.errors import Code, PledgeError
 from pledges.models import PaperSignature, Signatory, Signature
 from pledges.services import audit, rulebook, tasks
+from pledges.services.signing import signatory_unknown
 
 MAX_SCAN_BYTES = 15 * 1024 * 1024
 # What Pillow calls the formats a PDF can draw as they are, and their types.
@@ -120,10 +121,7 @@ def record_paper_signature(
         with transaction.atomic():
             stored = store_signature(values, event.pk, entry)
             if stored.name is None:
-                raise PledgeError(
-                    _("Penanda tangan tidak ditemukan pada kegiatan ini."),
-                    code=Code.SIGNATORY_UNKNOWN,
-                )
+                raise signatory_unknown()
             if stored.pk is None:
                 raise PledgeError(
                     _("%(name)s sudah menandatangani; pindaian tidak disimpan.")

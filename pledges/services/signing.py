@@ -327,9 +327,9 @@ def record_signature(station: SigningStation, submission: SignatureSubmission) -
     except IntegrityError:
         # A foreign key no longer holds: the person was removed from the list
         # between the check and the commit.
-        raise _signatory_unknown() from None
+        raise signatory_unknown() from None
     if stored.name is None:
-        raise _signatory_unknown()
+        raise signatory_unknown()
     if stored.pk is None:
         # This person already has a signature or the key was used before:
         # which of those it was is read back here.
@@ -356,11 +356,8 @@ def _record_represented(station, submission, values, entry) -> Signature:
         return _earlier_result(station, submission)
     signatory = Signatory.objects.filter(pk=submission.signatory_id, event_id=event.pk).first()
     if signatory is None:
-        raise _signatory_unknown()
-    already = PledgeError(
-        _("Nama ini sudah menandatangani ikrar (mungkin di meja lain). Tidak perlu mengulang."),
-        code=Code.ALREADY_SIGNED,
-    )
+        raise signatory_unknown()
+    already = signatory_signed_elsewhere()
     if Signature.objects.filter(signatory_id=signatory.pk).exists():
         raise already
     with transaction.atomic():
@@ -387,10 +384,7 @@ def _earlier_result(station, submission) -> Signature:
         .first()
     )
     if signature is None:
-        raise PledgeError(
-            _("Nama ini sudah menandatangani ikrar (mungkin di meja lain). Tidak perlu mengulang."),
-            code=Code.ALREADY_SIGNED,
-        )
+        raise signatory_signed_elsewhere()
     # The key alone may come from another station of the same event: a
     # signature taken on a tablet whose station was revoked, sent again once
     # staff bound the tablet to a new one. The person names the event.
@@ -402,7 +396,15 @@ def _earlier_result(station, submission) -> Signature:
     return signature
 
 
-def _signatory_unknown() -> PledgeError:
+def signatory_signed_elsewhere() -> PledgeError:
+    """What a tablet is told when another submission for its person won."""
+    return PledgeError(
+        _("Nama ini sudah menandatangani ikrar (mungkin di meja lain). Tidak perlu mengulang."),
+        code=Code.ALREADY_SIGNED,
+    )
+
+
+def signatory_unknown() -> PledgeError:
     return PledgeError(
         _("Penanda tangan tidak ditemukan pada kegiatan ini."), code=Code.SIGNATORY_UNKNOWN
     )
