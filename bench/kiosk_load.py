@@ -930,6 +930,20 @@ def passes(result):
     return result["p95"] < 150 and not result["errors"]
 
 
+def cpu_fit(results):
+    """(ms per signer, ms per second) of server CPU against signers per second, or None."""
+    points = [(r["achieved"], r["cpu_ms"] * r["achieved"]) for r in results]  # (x/s, ms/s)
+    if len(points) < 2:
+        return None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if not spread:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return slope, mean_y - slope * mean_x
+
+
 def print_summary(signing, inserts, log_path):
     good = [result for result in signing if passes(result)]
     knee = max((result["offered"] for result in good), default=None)
@@ -937,6 +951,14 @@ def print_summary(signing, inserts, log_path):
     below = [result for result in signing if result["offered"] <= (knee or 0)] or signing
     cpu = sorted(result["cpu_ms"] for result in below)
     print(f"server CPU per signer up to the knee: median {cpu[len(cpu) // 2]:.1f} ms")
+    if fit := cpu_fit(below):
+        slope, intercept = fit
+        print(
+            f"server CPU by rate up to the knee (least squares over the steps): {slope:.1f} ms"
+            f" per signer + {intercept:.0f} ms per second whatever the rate (the tablets'"
+            " list refreshes and idle connections): at a low rate that fixed part makes the"
+            " per-signer median above look dearer"
+        )
     if inserts:
         cpu = sorted(result["cpu_ms"] for result in inserts)
         good = [result for result in inserts if passes(result)]

@@ -145,9 +145,12 @@ def assert_inside_text_box(pdf: bytes) -> list:
             assert drawn
             problems = [problem for item in drawn if (problem := outside(item))]
             assert not problems, f"page {number}: {problems[:5]}"
+            text = page.extract_text()
+            # A template's own syntax never reaches paper (a comment spanning lines does).
+            assert not re.search(r"\{[#%{]|[#%}]\}", text), f"page {number}: {text[:300]}"
             pages.append(
                 {
-                    "text": re.sub(r"\s+", " ", page.extract_text()),
+                    "text": re.sub(r"\s+", " ", text),
                     "curves": page.curves,
                     "rects": page.rects,
                     "images": page.images,

@@ -22,8 +22,11 @@ own SVG reader spends ~10 µs on every number of a path, which for hundreds
 of signatures would cost more than the rest of the document.
 """
 
+import json
 import math
 from operator import add, mul, neg, sub
+
+import orjson
 
 # Pen width on paper, millimetres: a ballpoint's line, not a hairline.
 PEN_MIN_MM, PEN_MAX_MM = 0.2, 0.55
@@ -36,6 +39,19 @@ PAD_MIN_WIDTH, PAD_MAX_WIDTH, VELOCITY_WEIGHT = 1.0, 3.0, 0.7
 UNIT = 20  # path units per millimetre: 0.05 mm, under the tolerance
 # Bézier handle length of a quarter circle.
 KAPPA = 0.5523
+
+
+def draw_texts(texts: dict, width_mm: float, height_mm: float) -> dict:
+    """{key: pdf_path} of stored strokes given as their JSON text, {key: text}."""
+    return {key: pdf_path(_loads(text), width_mm, height_mm) for key, text in texts.items()}
+
+
+def _loads(text: str):
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # Numbers orjson refuses (integers beyond 64 bits) are still JSON.
+        return json.loads(text)
 
 
 def pdf_path(strokes, width_mm: float, height_mm: float) -> str:

@@ -9,26 +9,38 @@ page gets one more content stream holding one filled path per signature on
 it (``pledges.rendering.ink``).
 
 Only the signatures a document places are read from the database, in
-batches, each drawn and dropped before the next batch: strokes are never
-all held at once, nor read for a document that draws none.
+batches, and never for a document that draws none. A document of many
+signatures has them drawn by a helper process (``inkhelper``) while
+WeasyPrint lays the pages out, so the two halves of the work use both
+cores; a small one draws them here, batch by batch, as pages are written.
+Either way the same function draws the same numbers: the PDF is identical.
 """
 
 import gc
-import json
+import logging
+import re
 import zlib
 from collections import Counter
 from contextlib import contextmanager
 
-import orjson
 import pydyf
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from pledges.models import Signature
-from pledges.rendering.ink import UNIT, pdf_path
+from pledges.rendering.ink import UNIT, draw_texts
+from pledges.rendering.inkhelper import InkHelper
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "ink-"
+INK_BOX = re.compile(r'id="ink-(\d+)"')
 BATCH = 200
+# From this many signatures on, the helper process draws them (starting it
+# and handing it the strokes costs less than the ~2 ms each takes to draw).
+PARALLEL_FROM = 60
+# A helper that has not answered by then is given up on and the batch drawn here.
+HELPER_TIMEOUT_S = 120
 PX_TO_PT = 0.75  # WeasyPrint's CSS pixel in PDF points
 UNIT_TO_PT = 72 / 25.4 / UNIT  # ink's path unit in points
 # pydyf deflates at level 9, which for a few megabytes of path numbers costs
@@ -55,13 +67,59 @@ def write_pdf(html: str, base_url: str, box_mm: tuple[float, float]) -> bytes:
     """The PDF of `html`, every ink box drawn with its signature (all boxes `box_mm`)."""
     from weasyprint import HTML
 
+    # Document order is page order: the batches come in the order pages need them.
+    ids = list(dict.fromkeys(int(pk) for pk in INK_BOX.findall(html)))
+    batches = _drawn_batches(ids, box_mm)
+
     def finish(document, pdf):
         kids = pdf.pages["Kids"][::3]
-        for index, operators in _page_ink(_placements(document), box_mm):
+        for index, operators in _page_ink(_placements(document), batches):
             _add_ink(pdf, pdf.objects[kids[index]], operators)
 
     with fewer_collections():
         return HTML(string=html, base_url=base_url).write_pdf(finisher=finish)
+
+
+def _strokes_texts(ids: list[int]) -> dict[int, str]:
+    # The stored JSON as text, parsed by orjson where it is drawn: three
+    # times faster than the json module the field would use.
+    return dict(
+        Signature.objects.filter(pk__in=ids).values_list(
+            "pk", Cast("strokes", output_field=TextField())
+        )
+    )
+
+
+def _drawn_batches(ids: list[int], box_mm):
+    """(ids, {id: path operators}) batch after batch, in `ids` order.
+
+    Many signatures: every batch is read now and handed to the helper
+    process, which draws while WeasyPrint lays out; the results are
+    collected as pages are written. Few: each batch is read and drawn when
+    its pages are written.
+    """
+    batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    helper = InkHelper.get() if len(ids) >= PARALLEL_FROM else None
+    if helper is None:
+        return ((batch, draw_texts(_strokes_texts(batch), *box_mm)) for batch in batches)
+    try:
+        pending = [(batch, helper.submit(_strokes_texts(batch), box_mm)) for batch in batches]
+    except Exception:
+        logger.exception("Proses gambar tanda tangan tidak menerima pekerjaan; digambar di sini.")
+        helper.discard()
+        return ((batch, draw_texts(_strokes_texts(batch), *box_mm)) for batch in batches)
+    return ((batch, _collected(helper, future, batch, box_mm)) for batch, future in pending)
+
+
+def _collected(helper, future, batch, box_mm) -> dict[int, str]:
+    try:
+        return future.result(timeout=HELPER_TIMEOUT_S)
+    except Exception:
+        # A helper that died or hung costs time, never ink: this batch is
+        # read again and drawn here, and the next document starts a new helper.
+        logger.exception("Proses gambar tanda tangan gagal; digambar di proses ini.")
+        helper.discard()
+        return draw_texts(_strokes_texts(batch), *box_mm)
 
 
 def _placements(document) -> dict[int, list]:
@@ -75,42 +133,24 @@ def _placements(document) -> dict[int, list]:
     return placed
 
 
-def _page_ink(placed: dict, box_mm):
+def _page_ink(placed: dict, batches):
     """(page index, PDF operators) of each page's signatures, page after page.
 
-    Only the placed signatures' strokes are read, in batches, in the order
-    their pages come: a page's ink is handed on, and dropped, as soon as its
-    last signature is drawn, so neither strokes nor drawings pile up.
+    A page's ink is handed on, and dropped, as soon as its last signature
+    is drawn, so drawings do not pile up.
     """
     waiting = Counter(index for spots in placed.values() for index, _x, _y in spots)
     drawn: dict[int, list[str]] = {}
-    ids = sorted(placed, key=placed.get)
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        # The stored JSON as text, parsed by orjson: three times faster than
-        # the json module the field would use, for numbers read only here.
-        texts = dict(
-            Signature.objects.filter(pk__in=batch).values_list(
-                "pk", Cast("strokes", output_field=TextField())
-            )
-        )
+    for batch, paths in batches:
         for pk in batch:
-            path = pdf_path(_loads(texts[pk]), *box_mm) if pk in texts else ""
-            for index, x, y in placed[pk]:
+            path = paths.get(pk, "")
+            for index, x, y in placed.get(pk, ()):
                 if path:
                     matrix = f"{UNIT_TO_PT:.7f} 0 0 {-UNIT_TO_PT:.7f} {x:.2f} {y:.2f} cm\n"
                     drawn.setdefault(index, []).append(f"q\n{matrix}{path}Q\n")
                 waiting[index] -= 1
                 if not waiting[index] and index in drawn:
                     yield index, "".join(drawn.pop(index))
-
-
-def _loads(text):
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        # Numbers orjson refuses (integers beyond 64 bits) are still JSON.
-        return json.loads(text)
 
 
 def _add_ink(pdf, page, operators: str) -> None:
