@@ -283,7 +283,7 @@ def measure_raw(case: str, ids: dict, repeat: int) -> dict:
     for _ in range(repeat):
         started, cpu_started = time.perf_counter(), time.process_time()
         # Under the interpreter settings our renderer uses (its collector thresholds).
-        with fewer_collections(documents):
+        with fewer_collections(documents, large=case == "collective"):
             HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
@@ -295,12 +295,16 @@ def measure_raw(case: str, ids: dict, repeat: int) -> dict:
     }
 
 
-def fewer_collections(documents):
-    """The collector thresholds our renderer runs WeasyPrint under (wherever it keeps them)."""
+def fewer_collections(documents, large: bool):
+    """The collector settings our renderer runs WeasyPrint under (wherever it keeps them)."""
     if hasattr(documents, "_fewer_collections"):
         return documents._fewer_collections()
+    import inspect
+
     from pledges.rendering.pdfink import fewer_collections
 
+    if "large" in inspect.signature(fewer_collections).parameters:
+        return fewer_collections(large=large)
     return fewer_collections()
 
 

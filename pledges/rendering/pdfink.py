@@ -51,16 +51,27 @@ DEFLATE_LEVEL = 4
 
 
 @contextmanager
-def fewer_collections():
-    # WeasyPrint allocates millions of short-lived objects for a large table;
-    # with Python's default thresholds the cyclic collector then costs about
-    # a tenth of the render (measured: bench/pdf.py) for ~40 MB more peak.
+def fewer_collections(large: bool = False):
+    """WeasyPrint's render under collector settings that suit it (bench/pdf-log.md).
+
+    WeasyPrint allocates millions of short-lived objects for a large table;
+    with Python's default thresholds the cyclic collector costs about a tenth
+    of the render. What the process held before (Django, its models, the
+    facts) is frozen meanwhile, so the collections that do run walk only
+    WeasyPrint's objects. After a `large` render its cyclic garbage (~100 MB
+    for 2,000 rows) is collected at once: otherwise the next document would
+    freeze it, or the seal pay for collecting it.
+    """
     thresholds = gc.get_threshold()
+    gc.freeze()
     gc.set_threshold(10_000, *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
+        gc.unfreeze()
+        if large:
+            gc.collect()
 
 
 def write_pdf(html: str, base_url: str, box_mm: tuple[float, float]) -> bytes:
@@ -76,7 +87,7 @@ def write_pdf(html: str, base_url: str, box_mm: tuple[float, float]) -> bytes:
         for index, operators in _page_ink(_placements(document), batches):
             _add_ink(pdf, pdf.objects[kids[index]], operators)
 
-    with fewer_collections():
+    with fewer_collections(large=len(ids) >= PARALLEL_FROM):
         return HTML(string=html, base_url=base_url).write_pdf(finisher=finish)
 
 
