@@ -103,3 +103,14 @@ def test_the_helper_answers_each_request_with_what_ink_draws():
     assert inkhelper._read_frame(answers) == ("b", draw_texts({9: texts[7]}, 45, 16))
     assert inkhelper._read_frame(answers) is None
     assert draw_texts(texts, 30, 11)[7].endswith("f\n")
+
+
+def test_a_box_placed_by_the_layout_but_missed_by_the_scan_is_still_drawn(
+    long_event, monkeypatch
+):
+    add_signers(long_event, 5)
+    monkeypatch.setattr(pdfink, "INK_BOX", re.compile(r"(?!)"))  # finds no box
+
+    pages = page_contents(render(long_event, Document.Kind.DEKLARASI))
+
+    assert sum(len(PLACED.findall(page)) for page in pages) == 5

@@ -22,6 +22,7 @@ import re
 import zlib
 from collections import Counter
 from contextlib import contextmanager
+from itertools import chain
 
 import pydyf
 from django.db.models import TextField
@@ -84,7 +85,14 @@ def write_pdf(html: str, base_url: str, box_mm: tuple[float, float]) -> bytes:
 
     def finish(document, pdf):
         kids = pdf.pages["Kids"][::3]
-        for index, operators in _page_ink(_placements(document), batches):
+        placed = _placements(document)
+        # A box the layout placed that the HTML scan missed is still drawn.
+        if unlisted := sorted(set(placed) - set(ids)):
+            texts = _strokes_texts(unlisted)
+            batches_and_rest = chain(batches, [(unlisted, draw_texts(texts, *box_mm))])
+        else:
+            batches_and_rest = batches
+        for index, operators in _page_ink(placed, batches_and_rest):
             _add_ink(pdf, pdf.objects[kids[index]], operators)
 
     with fewer_collections(large=len(ids) >= PARALLEL_FROM):
