@@ -105,9 +105,7 @@ def test_the_helper_answers_each_request_with_what_ink_draws():
     assert draw_texts(texts, 30, 11)[7].endswith("f\n")
 
 
-def test_a_box_placed_by_the_layout_but_missed_by_the_scan_is_still_drawn(
-    long_event, monkeypatch
-):
+def test_a_box_placed_by_the_layout_but_missed_by_the_scan_is_still_drawn(long_event, monkeypatch):
     add_signers(long_event, 5)
     monkeypatch.setattr(pdfink, "INK_BOX", re.compile(r"(?!)"))  # finds no box
 
