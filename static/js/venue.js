@@ -186,6 +186,7 @@
       since = Math.max(since, ...body.signers.map((person) => person.id));
     }
     state = Object.assign(state || {}, body);
+    if (wanted !== null) state.step = wanted; // the screen's own move, not yet on the server
     if (body.event) $("venue-event").textContent = body.event.title + " · " + body.event.venue;
     draw(fresh);
   }
@@ -206,6 +207,7 @@
       }
       reconnecting(false);
       backoff = POLL_MS;
+      if (wanted !== null) sendStep();
     } catch (error) {
       // Keep what is on screen; try again a little later each time.
       reconnecting(true);
@@ -214,18 +216,38 @@
     if (!stopped) timer = setTimeout(poll, backoff);
   }
 
+  // One step request at a time, always for where the screen is now: two
+  // presses in quick succession must not reach the server in the wrong order
+  // and leave staff (and a reload) one point behind. Until the server has
+  // the screen's own step, a poll does not move the screen back.
+  let sending = false;
+  let wanted = null; // the step this screen moved to that the server has not confirmed
+
   async function move(by) {
     if (!state || stopped) return;
     const step = Math.max(0, Math.min(state.wall_step, state.step + by));
     if (step === state.step) return;
-    state.step = step; // at once on screen; the server keeps it for staff and a reload
+    state.step = wanted = step; // at once on screen; the server keeps it for staff and a reload
     draw();
+    sendStep();
+  }
+
+  async function sendStep() {
+    if (sending) return; // the request in flight sends the latest step when it is back
+    sending = true;
     try {
-      const response = await call(root.dataset.stepUrl, { body: { to: step } });
-      if (response.status === 403 || response.status === 404) return refused(response);
-      reconnecting(false);
+      while (!stopped && wanted !== null) {
+        const step = wanted;
+        const response = await call(root.dataset.stepUrl, { body: { to: step } });
+        if (response.status === 403 || response.status === 404) return refused(response);
+        if (!response.ok) throw new Error("status " + response.status);
+        if (wanted === step) wanted = null;
+        reconnecting(false);
+      }
     } catch (error) {
-      reconnecting(true);
+      reconnecting(true); // tried again after the next poll or press
+    } finally {
+      sending = false;
     }
   }
 

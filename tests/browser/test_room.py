@@ -268,3 +268,39 @@ def test_staff_open_the_screen_from_the_stations_page_and_lead_it_with_its_butto
     expect(screen.locator("#venue-wall")).to_be_visible()
     page.get_by_role("button", name="Cabut").last.click()
     expect(screen.get_by_role("heading", name="Layar ini sudah dicabut")).to_be_visible()
+
+
+def test_two_quick_presses_reach_the_server_in_order_when_the_first_is_slow(
+    screen, live_server, open_event, monkeypatch
+):
+    from pledges.web.views import venue as views
+
+    display, token = open_display(open_event, "Layar utama")
+    handled = []
+
+    def slow_first_point(venue_display, **move):
+        if move.get("to") == 1:
+            time.sleep(1.5)  # a slow network or server: the next press is already made
+        step = move_display(venue_display, **move)
+        handled.append(move)
+        return step
+
+    monkeypatch.setattr(views, "move_display", slow_first_point)
+    screen.goto(f"{live_server.url}/layar/#{token}")
+    pledge = open_event.frozen_pledge
+    reading = screen.locator("#reading-text")
+    expect(reading).to_have_text(pledge_form(pledge, COLLECTIVE)["opening"])
+
+    screen.keyboard.press("ArrowRight")
+    screen.keyboard.press("ArrowRight")
+
+    expect(screen.locator("#reading-number")).to_have_text("2.")
+    deadline = time.monotonic() + 10
+    while not ({"to": 1} in handled and {"to": 2} in handled):
+        assert time.monotonic() < deadline, handled
+        time.sleep(0.1)
+    # The screen, staff and a reload all agree on where the reading is.
+    assert VenueDisplay.objects.get(pk=display.pk).step == 2
+    assert handled.index({"to": 1}) < handled.index({"to": 2})
+    time.sleep(0.5)  # a poll in between does not move the screen back
+    expect(reading).to_have_text(pledge["points"][1])
