@@ -112,3 +112,13 @@ def test_a_box_placed_by_the_layout_but_missed_by_the_scan_is_still_drawn(long_e
     pages = page_contents(render(long_event, Document.Kind.DEKLARASI))
 
     assert sum(len(PLACED.findall(page)) for page in pages) == 5
+
+
+def test_on_one_core_a_large_document_draws_its_ink_here(long_event, submissions, monkeypatch):
+    add_signers(long_event, SIGNERS)
+    monkeypatch.setattr(pdfink, "cores", lambda: 1)
+
+    pages = page_contents(render(long_event, Document.Kind.DEKLARASI))
+
+    assert submissions == []
+    assert sum(len(PLACED.findall(page)) for page in pages) == SIGNERS

@@ -18,6 +18,7 @@ Either way the same function draws the same numbers: the PDF is identical.
 
 import gc
 import logging
+import os
 import re
 import zlib
 from collections import Counter
@@ -99,6 +100,11 @@ def write_pdf(html: str, base_url: str, box_mm: tuple[float, float]) -> bytes:
         return HTML(string=html, base_url=base_url).write_pdf(finisher=finish)
 
 
+def cores() -> int:
+    """Cores this process may run on: with one, a helper would only take turns with the layout."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _strokes_texts(ids: list[int]) -> dict[int, str]:
     # The stored JSON as text, parsed by orjson where it is drawn: three
     # times faster than the json module the field would use.
@@ -118,7 +124,7 @@ def _drawn_batches(ids: list[int], box_mm):
     its pages are written.
     """
     batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
-    helper = InkHelper.get() if len(ids) >= PARALLEL_FROM else None
+    helper = InkHelper.get() if len(ids) >= PARALLEL_FROM and cores() > 1 else None
     if helper is None:
         return ((batch, draw_texts(_strokes_texts(batch), *box_mm)) for batch in batches)
     try:
