@@ -89,8 +89,7 @@ def write_pdf(html: str, base_url: str, box_mm: tuple[float, float]) -> bytes:
         placed = _placements(document)
         # A box the layout placed that the HTML scan missed is still drawn.
         if unlisted := sorted(set(placed) - set(ids)):
-            texts = _strokes_texts(unlisted)
-            batches_and_rest = chain(batches, [(unlisted, draw_texts(texts, *box_mm))])
+            batches_and_rest = chain(batches, [_drawn_here(unlisted, box_mm)])
         else:
             batches_and_rest = batches
         for index, operators in _page_ink(placed, batches_and_rest):
@@ -126,25 +125,25 @@ def _drawn_batches(ids: list[int], box_mm):
     batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
     helper = InkHelper.get() if len(ids) >= PARALLEL_FROM and cores() > 1 else None
     if helper is None:
-        return ((batch, draw_texts(_strokes_texts(batch), *box_mm)) for batch in batches)
-    try:
-        pending = [(batch, helper.submit(_strokes_texts(batch), box_mm)) for batch in batches]
-    except Exception:
-        logger.exception("Proses gambar tanda tangan tidak menerima pekerjaan; digambar di sini.")
-        helper.discard()
-        return ((batch, draw_texts(_strokes_texts(batch), *box_mm)) for batch in batches)
-    return ((batch, _collected(helper, future, batch, box_mm)) for batch, future in pending)
+        return (_drawn_here(batch, box_mm) for batch in batches)
+    # Submitting only queues the request: a helper that fails shows in its future.
+    pending = [(batch, helper.submit(_strokes_texts(batch), box_mm)) for batch in batches]
+    return (_collected(helper, future, batch, box_mm) for batch, future in pending)
 
 
-def _collected(helper, future, batch, box_mm) -> dict[int, str]:
+def _drawn_here(batch: list[int], box_mm) -> tuple[list[int], dict[int, str]]:
+    return batch, draw_texts(_strokes_texts(batch), *box_mm)
+
+
+def _collected(helper, future, batch, box_mm) -> tuple[list[int], dict[int, str]]:
     try:
-        return future.result(timeout=HELPER_TIMEOUT_S)
+        return batch, future.result(timeout=HELPER_TIMEOUT_S)
     except Exception:
         # A helper that died or hung costs time, never ink: this batch is
         # read again and drawn here, and the next document starts a new helper.
         logger.exception("Proses gambar tanda tangan gagal; digambar di proses ini.")
         helper.discard()
-        return draw_texts(_strokes_texts(batch), *box_mm)
+        return _drawn_here(batch, box_mm)
 
 
 def _placements(document) -> dict[int, list]:
