@@ -39,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -211,6 +212,7 @@ def measure_ours(case: str, ids: dict, repeat: int) -> dict:
     event, kind, signatory, documents = case_inputs(case, ids)
     document, _ = documents.prepare_document(event, kind, signatory)
     verification = documents.Verification.of(document)
+    OneDocumentHelpers.watch()
     renders, cpu, helper, seals, seal_cpu, checks = [], [], [], [], [], []
     for _ in range(repeat):
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -253,22 +255,65 @@ def _helper_pid() -> int | None:
     return current.process.pid if current is not None and current.alive() else None
 
 
-def helper_peak_mb() -> float:
-    """Peak resident memory of the process drawing signatures beside the render, if any."""
-    if (pid := _helper_pid()) is None:
-        return 0.0
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+def _vm_hwm_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # it has ended
+        pass
     return 0.0
 
 
+class OneDocumentHelpers:
+    """Peak memory of the helpers started for one document (they end with it).
+
+    Their CPU is counted by RUSAGE_CHILDREN once they are waited for; their
+    peak is read from /proc while they run (the VmHWM of the program they
+    run, not of the server they were started from), every 20 ms until they end.
+    """
+
+    peak_mb = 0.0
+
+    @classmethod
+    def watch(cls) -> None:
+        try:
+            from pledges.rendering.inkhelper import InkHelper
+        except ImportError:
+            return
+        if not hasattr(InkHelper, "for_one_document"):  # a revision without them
+            return
+        started = InkHelper.for_one_document.__func__
+
+        def watched(helper_class):
+            helper = started(helper_class)
+            if helper is not None:
+                threading.Thread(target=cls._follow, args=(helper.process,), daemon=True).start()
+            return helper
+
+        InkHelper.for_one_document = classmethod(watched)
+
+    @classmethod
+    def _follow(cls, process) -> None:
+        while process.poll() is None:
+            cls.peak_mb = max(cls.peak_mb, _vm_hwm_mb(process.pid))
+            time.sleep(0.02)
+
+
+def helper_peak_mb() -> float:
+    """Peak resident memory of the processes working beside the render, if any."""
+    shared = _vm_hwm_mb(pid) if (pid := _helper_pid()) is not None else 0.0
+    return max(shared, OneDocumentHelpers.peak_mb)
+
+
 def helper_cpu() -> float:
-    """CPU seconds spent so far by the process drawing signatures beside the render, if any."""
+    """CPU seconds spent so far by the processes working beside the render, if any."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    spent = children.ru_utime + children.ru_stime
     if (pid := _helper_pid()) is None:
-        return 0.0
+        return spent
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return spent + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure_raw(case: str, ids: dict, repeat: int) -> dict:

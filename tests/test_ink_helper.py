@@ -7,13 +7,13 @@ import pytest
 from pypdf import PdfReader
 
 from pledges.models import Document
-from pledges.rendering import inkhelper, pdfink
+from pledges.rendering import inkhelper, pdfink, pdfpages
 from tests.test_document_layout import add_signers, render
 from tests.test_document_layout import long_event as long_event  # noqa: F401 (the fixture)
 
 SIGNERS = pdfink.PARALLEL_FROM + 20
 # The matrix pdfink places each signature with (the path unit in points, y downwards).
-PLACED = re.compile(rb"q\n%.7f 0 0 -%.7f [\d.]+ [\d.]+ cm\n" % ((pdfink.UNIT_TO_PT,) * 2))
+PLACED = re.compile(rb"q\n%.7f 0 0 -%.7f [\d.]+ [\d.]+ cm\n" % ((pdfpages.UNIT_TO_PT,) * 2))
 
 
 def page_contents(pdf: bytes) -> list[bytes]:
@@ -92,8 +92,8 @@ def test_the_helper_answers_each_request_with_what_ink_draws():
 
     texts = {7: "[[[10,10,0,0.5],[120,60,40,0.5],[200,20,80,0.4]]]", 8: "[]"}
     requests, answers = BytesIO(), BytesIO()
-    inkhelper._write_frame(requests, ("a", texts, 30, 11))
-    inkhelper._write_frame(requests, ("b", {9: texts[7]}, 45, 16))
+    inkhelper._write_frame(requests, ("a", "ink", texts, (30, 11)))
+    inkhelper._write_frame(requests, ("b", "ink", {9: texts[7]}, (45, 16)))
     requests.seek(0)
 
     inkhelper.serve(requests, answers)
@@ -107,7 +107,7 @@ def test_the_helper_answers_each_request_with_what_ink_draws():
 
 def test_a_box_placed_by_the_layout_but_missed_by_the_scan_is_still_drawn(long_event, monkeypatch):
     add_signers(long_event, 5)
-    monkeypatch.setattr(pdfink, "INK_BOX", re.compile(r"(?!)"))  # finds no box
+    monkeypatch.setattr(pdfpages, "INK_BOX", re.compile(r"(?!)"))  # finds no box
 
     pages = page_contents(render(long_event, Document.Kind.DEKLARASI))
 

@@ -8,13 +8,23 @@ side by side (``pledges.rendering.pdfink``).
 The helper is our own small program, ``python -m pledges.rendering.inkhelper``,
 not ``multiprocessing``: that would start it either by forking a server
 process with its threads and database connections, or by importing the
-server's main module again in the child. It imports only ``ink`` and reads
-length-prefixed pickled requests on stdin, ``(key, {id: strokes JSON},
-width_mm, height_mm)``, answering ``(key, {id: path operators})`` on stdout
-in the same order. Two threads of the parent's feed it and read its
-answers, so neither side waits on a full pipe while the other works.
+server's main module again in the child. It imports no Django and reads
+length-prefixed pickled requests on stdin, answering each on stdout in the
+same order:
+
+- ``(key, "ink", {id: strokes JSON}, (width_mm, height_mm))``: the paths,
+  ``(key, {id: path operators})``; the helper then waits for more;
+- ``(key, "pdf", html, base_url, (width_mm, height_mm), {id: strokes JSON})``:
+  that part of a long document laid out, its signatures drawn
+  (``pdfjoin``), ``(key, pdf bytes)``; then the helper ends, so the memory
+  of a thousand laid-out rows goes back to the system. A helper for that
+  is started for the one document (``InkHelper.for_one_document``).
+
+Two threads of the parent's feed it and read its answers, so neither side
+waits on a full pipe while the other works.
 """
 
+import contextlib
 import logging
 import os
 import pickle
@@ -51,14 +61,38 @@ def _read_frame(stream):
 
 
 def serve(requests=None, answers=None) -> None:
-    """The helper's side: draw each request, answer it, until stdin closes."""
+    """The helper's side: answer each request, until stdin closes or a part is laid out."""
     from pledges.rendering.ink import draw_texts
 
     requests = requests or sys.stdin.buffer
     answers = answers or sys.stdout.buffer
     while (request := _read_frame(requests)) is not None:
-        key, texts, width_mm, height_mm = request
-        _write_frame(answers, (key, draw_texts(texts, width_mm, height_mm)))
+        key, kind, *payload = request
+        if kind == "pdf":
+            _write_frame(answers, (key, lay_out(*payload)))
+            return
+        texts, box_mm = payload
+        _write_frame(answers, (key, draw_texts(texts, *box_mm)))
+
+
+def lay_out(html: str, base_url: str, box_mm, texts: dict[int, str]) -> bytes:
+    """`html` as PDF, its signatures drawn from `texts` batch by batch as pages are written."""
+    from pledges.rendering import pdfpages
+    from pledges.rendering.ink import draw_texts
+
+    ids = pdfpages.ink_ids(html)
+
+    def drawn():
+        for start in range(0, len(ids), pdfpages.BATCH):
+            batch = ids[start : start + pdfpages.BATCH]
+            mine = {pk: texts.pop(pk) for pk in batch if pk in texts}
+            yield batch, draw_texts(mine, *box_mm)
+
+    def unlisted(missing):
+        # Only the parent can read them: failing here has it lay this part out itself.
+        raise LookupError(f"kotak tanda tangan tanpa goresan: {missing[:5]}")
+
+    return pdfpages.write_pdf(html, base_url, drawn(), unlisted)
 
 
 class InkHelper:
@@ -80,6 +114,15 @@ class InkHelper:
                     return None
             return helper
 
+    @classmethod
+    def for_one_document(cls) -> "InkHelper | None":
+        """A helper of its own for one part of a long document; None if it cannot start."""
+        try:
+            return cls()
+        except OSError:
+            logger.exception("Proses tata letak tidak dapat dimulai.")
+            return None
+
     def __init__(self):
         self.pid = os.getpid()
         self.process = subprocess.Popen(
@@ -100,11 +143,19 @@ class InkHelper:
         return self.pid == os.getpid() and self.process.poll() is None
 
     def submit(self, texts: dict[int, str], box_mm) -> Future:
+        """A Future of ``{id: path operators}`` for `texts` drawn in `box_mm`."""
+        return self._request("ink", texts, tuple(box_mm))
+
+    def lay_out(self, html: str, base_url: str, box_mm, texts: dict[int, str]) -> Future:
+        """A Future of the PDF of `html`, its signatures drawn from `texts`; then it ends."""
+        return self._request("pdf", html, base_url, tuple(box_mm), texts)
+
+    def _request(self, kind: str, *payload) -> Future:
         future = Future()
         with self.key_lock:
             key, self.next_key = self.next_key, self.next_key + 1
             self.pending[key] = future
-        self.outbox.put((key, texts, *box_mm))
+        self.outbox.put((key, kind, *payload))
         return future
 
     def discard(self) -> None:
@@ -117,14 +168,22 @@ class InkHelper:
             self.process.kill()
         self._fail_pending(RuntimeError("proses gambar tanda tangan dihentikan"))
 
+    def close(self) -> None:
+        """No more requests: the helper reads the end of its input and ends."""
+        self.outbox.put(None)
+
     def _feed(self) -> None:
-        # Ends with the parent: its end of the pipe closes and the helper reads EOF.
+        # Ends on close() or discard(), or with the parent: the helper then reads EOF.
         while (request := self.outbox.get()) is not None:
             try:
                 _write_frame(self.process.stdin, request)
             except (OSError, ValueError) as error:
                 self._fail_pending(error)
                 return
+            # Not kept while waiting for the next: a part's strokes are megabytes.
+            del request
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
 
     def _collect(self) -> None:
         try:
@@ -149,3 +208,5 @@ class InkHelper:
 
 if __name__ == "__main__":
     serve()
+    # Nothing is left to tidy: ending at once gives a laid-out part's memory back sooner.
+    os._exit(0)
