@@ -452,8 +452,9 @@ def main() -> None:
             print("  " + json.dumps({"case": case, **ours, **raw}))
         print(
             "render: facts + template + WeasyPrint + ink, wall (cpu); ink cpu, ink pk: the"
-            " process drawing signatures beside the render (pledges.rendering.inkhelper),"
-            " its CPU and peak memory (add it to peak); seal: "
+            " helper processes beside the render (pledges.rendering.inkhelper: drawing"
+            " signatures, or laying out the second part of a long document), their CPU and"
+            " peak memory (they run at the same time as the render's); seal: "
             f"{ours['level']} (cpu: ours, not the CA/TSA's); total: render + seal + check, as "
             "build_document; raw: WeasyPrint alone on the same HTML; ms/signer: render wall/cpu"
         )
