@@ -126,7 +126,22 @@ def test_a_layout_helper_that_dies_costs_time_never_a_page(
     pdf = render(long_event, Document.Kind.DEKLARASI)
 
     assert page_contents(pdf) == expected
-    assert "bagian kedua ditata di proses ini" in caplog.text
+    assert "Bagian kedua dokumen ditata di proses ini" in caplog.text
+
+
+def test_a_layout_helper_that_cannot_start_costs_time_never_a_page(
+    long_event, split_early, monkeypatch
+):
+    signatories = add_signers(long_event, SIGNERS)
+    expected = page_contents(render(long_event, Document.Kind.DEKLARASI))
+    split_early.clear()
+    monkeypatch.setattr(inkhelper.InkHelper, "for_one_document", classmethod(lambda cls: None))
+
+    pdf = render(long_event, Document.Kind.DEKLARASI)
+
+    assert split_early == []
+    assert page_contents(pdf) == expected
+    assert_table_holds(assert_inside_text_box(pdf), signatories)
 
 
 def test_on_one_core_a_long_document_is_laid_out_in_one_piece(long_event, split_early, monkeypatch):

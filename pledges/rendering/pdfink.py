@@ -21,6 +21,7 @@ never ink.
 
 import logging
 import os
+import subprocess
 
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -79,17 +80,10 @@ def _in_two_parts(html: str, first: str, second: str, base_url: str, box_mm) -> 
     second_ids = pdfpages.ink_ids(second)
     later = helper and helper.lay_out(second, base_url, box_mm, _strokes_texts(second_ids))
     first_pdf = _write(first, base_url, box_mm, pdfpages.ink_ids(first), helper_draws=False)
-    try:
-        if not later:
-            raise RuntimeError("tidak ada proses tata letak")
-        second_pdf = later.result(timeout=HELPER_TIMEOUT_S)
-        helper.close()
-        helper.process.wait(timeout=10)
-    except Exception:
-        # A helper that died or hung costs time, never ink: the part is laid out here.
-        logger.exception("Proses tata letak gagal; bagian kedua ditata di proses ini.")
-        if helper:
-            helper.discard()
+    second_pdf = later and _answer(helper, later)
+    if second_pdf is None:
+        # No helper, or one that died or hung: time lost, never a page.
+        logger.error("Bagian kedua dokumen ditata di proses ini.")
         second_pdf = _write(second, base_url, box_mm, second_ids, helper_draws=False)
 
     def numbers(pages: int) -> bytes:
@@ -99,6 +93,22 @@ def _in_two_parts(html: str, first: str, second: str, base_url: str, box_mm) -> 
             return HTML(string=pdfjoin.numbers_html(html, pages), base_url=base_url).write_pdf()
 
     return pdfjoin.join([first_pdf, second_pdf], numbers)
+
+
+def _answer(helper, later) -> bytes | None:
+    """The part the helper laid out, once it has ended; None if it failed."""
+    try:
+        pdf = later.result(timeout=HELPER_TIMEOUT_S)
+    except Exception:
+        logger.exception("Proses tata letak gagal.")
+        helper.discard()
+        return None
+    helper.close()
+    try:
+        helper.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        helper.discard()
+    return pdf
 
 
 def _strokes_texts(ids: list[int]) -> dict[int, str]:
