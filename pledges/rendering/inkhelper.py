@@ -80,19 +80,14 @@ def lay_out(html: str, base_url: str, box_mm, texts: dict[int, str]) -> bytes:
     from pledges.rendering import pdfpages
     from pledges.rendering.ink import draw_texts
 
-    ids = pdfpages.ink_ids(html)
-
     def drawn():
-        for start in range(0, len(ids), pdfpages.BATCH):
-            batch = ids[start : start + pdfpages.BATCH]
+        for batch in pdfpages.in_batches(pdfpages.ink_ids(html)):
             mine = {pk: texts.pop(pk) for pk in batch if pk in texts}
             yield batch, draw_texts(mine, *box_mm)
 
-    def unlisted(missing):
-        # Only the parent can read them: failing here has it lay this part out itself.
-        raise LookupError(f"kotak tanda tangan tanpa goresan: {missing[:5]}")
-
-    return pdfpages.write_pdf(html, base_url, drawn(), unlisted)
+    # A box without strokes here fails the request: only the parent can read
+    # them, and it then lays this part out itself.
+    return pdfpages.write_pdf(html, base_url, drawn())
 
 
 class InkHelper:

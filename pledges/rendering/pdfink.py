@@ -30,7 +30,7 @@ from pledges.models import Signature
 from pledges.rendering import pdfjoin, pdfpages
 from pledges.rendering.ink import draw_texts
 from pledges.rendering.inkhelper import InkHelper
-from pledges.rendering.pdfpages import BATCH, UNIT_TO_PT, fewer_collections
+from pledges.rendering.pdfpages import UNIT_TO_PT, fewer_collections, in_batches
 
 __all__ = ["UNIT_TO_PT", "cores", "fewer_collections", "write_pdf"]
 
@@ -85,14 +85,10 @@ def _in_two_parts(html: str, first: str, second: str, base_url: str, box_mm) -> 
         # No helper, or one that died or hung: time lost, never a page.
         logger.error("Bagian kedua dokumen ditata di proses ini.")
         second_pdf = _write(second, base_url, box_mm, second_ids, helper_draws=False)
-
-    def numbers(pages: int) -> bytes:
-        from weasyprint import HTML
-
-        with fewer_collections():
-            return HTML(string=pdfjoin.numbers_html(html, pages), base_url=base_url).write_pdf()
-
-    return pdfjoin.join([first_pdf, second_pdf], numbers)
+    return pdfjoin.join(
+        [first_pdf, second_pdf],
+        lambda pages: pdfpages.write_pdf(pdfjoin.numbers_html(html, pages), base_url),
+    )
 
 
 def _answer(helper, later) -> bytes | None:
@@ -113,12 +109,16 @@ def _answer(helper, later) -> bytes | None:
 
 def _strokes_texts(ids: list[int]) -> dict[int, str]:
     # The stored JSON as text, parsed by orjson where it is drawn: three
-    # times faster than the json module the field would use.
-    return dict(
-        Signature.objects.filter(pk__in=ids).values_list(
-            "pk", Cast("strokes", output_field=TextField())
+    # times faster than the json module the field would use. A batch at a
+    # time: a long document's part has more ids than a query should bind.
+    texts = {}
+    for batch in in_batches(ids):
+        texts.update(
+            Signature.objects.filter(pk__in=batch).values_list(
+                "pk", Cast("strokes", output_field=TextField())
+            )
         )
-    )
+    return texts
 
 
 def _drawn_batches(ids: list[int], box_mm, by_helper: bool):
@@ -129,7 +129,7 @@ def _drawn_batches(ids: list[int], box_mm, by_helper: bool):
     collected as pages are written. Otherwise each batch is read and drawn
     when its pages are written.
     """
-    batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    batches = in_batches(ids)
     helper = InkHelper.get() if by_helper else None
     if helper is None:
         return (_drawn_here(batch, box_mm) for batch in batches)

@@ -43,6 +43,11 @@ def ink_ids(html: str) -> list[int]:
     return list(dict.fromkeys(int(pk) for pk in INK_BOX.findall(html)))
 
 
+def in_batches(ids: list[int]) -> list[list[int]]:
+    """`ids` BATCH at a time, in order: how strokes are read and drawn."""
+    return [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+
+
 @contextmanager
 def fewer_collections(large: bool = False):
     """WeasyPrint's render under collector settings that suit it (bench/pdf-log.md).
@@ -87,11 +92,14 @@ def _no_collections():
 def write_pdf(
     html: str,
     base_url: str,
-    batches: Batches,
-    unlisted: Callable[[list[int]], tuple[list[int], dict[int, str]]],
+    batches: Batches = (),
+    unlisted: Callable[[list[int]], tuple[list[int], dict[int, str]]] | None = None,
     large: bool = False,
 ) -> bytes:
-    """The PDF of `html`, each box filled from `batches` (boxes missing from them: `unlisted`)."""
+    """The PDF of `html`, each box filled from `batches` (boxes missing from them: `unlisted`).
+
+    Without `unlisted`, a box missing from `batches` is an error: its ink is not lost quietly.
+    """
     from weasyprint import HTML
 
     def finish(document, pdf):
@@ -114,6 +122,8 @@ def _and_unlisted(batches: Batches, placed: dict, unlisted):
         yield batch, paths
     # A box the layout placed that the HTML scan missed is still drawn.
     if missing := sorted(set(placed) - seen):
+        if unlisted is None:
+            raise LookupError(f"kotak tanda tangan tanpa goresan: {missing[:5]}")
         yield unlisted(missing)
 
 
