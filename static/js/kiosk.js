@@ -975,6 +975,12 @@
     }, 30000);
   }
 
+  // A signer may type while this script is still on its way: keep what they typed.
+  const typedEarly = searchInput.value;
   show("search");
+  if (typedEarly.trim()) {
+    searchInput.value = typedEarly;
+    search();
+  }
   start();
 })();

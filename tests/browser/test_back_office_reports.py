@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from pledges.models import Document
 from tests.browser.axe import serious_violations
@@ -36,7 +37,8 @@ def test_staff_write_the_laporan_with_a_photo_and_download_it(
     staff_page.get_by_label("Keterangan").fill("Pembacaan ikrar")
     staff_page.get_by_role("button", name="Unggah foto").click()
     staff_page.get_by_text("Foto diunggah.").wait_for()
-    assert staff_page.locator("figure img").evaluate("img => img.naturalWidth") == 1200
+    # The message is in the page before the photo has come back from the server.
+    expect(staff_page.locator("figure img")).to_have_js_property("naturalWidth", 1200)
     assert serious_violations(staff_page) == []
     staff_page.screenshot(path=str(tmp_path / "laporan.png"), full_page=True)
 

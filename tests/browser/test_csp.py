@@ -74,6 +74,7 @@ def test_kiosk_and_public_verification_run_without_csp_refusals(
 
     page.goto(f"{live_server.url}/meja/hubungkan/#{token}")
     page.get_by_role("heading", name="Selamat datang").wait_for()
+    page.locator("#kiosk[data-ready]").wait_for(state="attached")
     page.locator("#search-input").fill("Belum")
     page.get_by_role("button", name="Belum Tanda Tangan").wait_for()
     # The kiosk lists only who has not signed yet.

@@ -1,6 +1,7 @@
 """The tablet in a real browser: Debian's Chromium, tablet-sized, with touch."""
 
 import json
+import re
 import time
 
 import pytest
@@ -113,6 +114,24 @@ def wait_for_signatures(count, timeout=20):
             break
         time.sleep(0.2)
     return Signature.objects.count()
+
+
+def test_a_name_typed_before_the_kiosk_script_has_run_is_kept_and_searched(
+    tablet, live_server, open_event
+):
+    make_signatory(open_event)
+    held = []
+    tablet.route(re.compile(r"/js/kiosk(\.[0-9a-f]+)?\.js$"), lambda route: held.append(route))
+    station, token = open_station(open_event, "Meja 1")
+    tablet.goto(f"{live_server.url}/meja/hubungkan/#{token}")
+    tablet.get_by_role("heading", name="Selamat datang").wait_for()
+    while not held:
+        tablet.wait_for_timeout(50)
+    tablet.locator("#search-input").fill("rudi")
+    held[0].continue_()
+
+    tablet.get_by_role("button", name="Rudiyanto").wait_for()
+    expect(tablet.locator("#search-input")).to_have_value("rudi")
 
 
 def test_official_finds_name_reads_pledge_signs_and_is_stored(tablet, live_server, open_event):
