@@ -335,11 +335,24 @@ class Together:
 
 
 def _children() -> list[int]:
+    """This process's children that run a program of their own.
+
+    Between fork and exec a child's resident size is this process's, which
+    would count this process twice: its command line is still ours.
+    """
+    ours = Path("/proc/self/cmdline").read_bytes()
     pids = []
     for children in Path("/proc/self/task").glob("*/children"):
         with contextlib.suppress(OSError):
             pids += [int(pid) for pid in children.read_text().split()]
-    return pids
+    return [pid for pid in pids if _cmdline(pid) not in (ours, None)]
+
+
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # it has ended
+        return None
 
 
 def helper_peak_mb() -> float:
