@@ -958,6 +958,9 @@
           "Hubungi petugas Bawaslu.",
       );
     }
+    // A name typed before this script ran is searched once the queue is read,
+    // so nobody whose signature waits in it is offered again.
+    if (searchInput.value.trim()) search();
     if (navigator.storage && navigator.storage.persist) {
       // Asks the browser never to clear the queue to make room for others.
       navigator.storage.persist().catch(() => {});
@@ -978,9 +981,6 @@
   // A signer may type while this script is still on its way: keep what they typed.
   const typedEarly = searchInput.value;
   show("search");
-  if (typedEarly.trim()) {
-    searchInput.value = typedEarly;
-    search();
-  }
+  searchInput.value = typedEarly;
   start();
 })();
