@@ -316,6 +316,9 @@ class Together:
 
     def __init__(self) -> None:
         self.peak_mb = 0.0
+        # Between fork and exec a child's resident size is this process's, which
+        # would count this process twice: its command line is still ours.
+        self._ours = Path("/proc/self/cmdline").read_bytes()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -329,18 +332,13 @@ class Together:
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            pids = [os.getpid(), *_children()]
+            pids = [os.getpid(), *_children(self._ours)]
             self.peak_mb = max(self.peak_mb, sum(_status_mb(pid, "VmRSS") for pid in pids))
             time.sleep(0.02)
 
 
-def _children() -> list[int]:
-    """This process's children that run a program of their own.
-
-    Between fork and exec a child's resident size is this process's, which
-    would count this process twice: its command line is still ours.
-    """
-    ours = Path("/proc/self/cmdline").read_bytes()
+def _children(ours: bytes) -> list[int]:
+    """This process's children that run a program of their own (a command line not `ours`)."""
     pids = []
     for children in Path("/proc/self/task").glob("*/children"):
         with contextlib.suppress(OSError):

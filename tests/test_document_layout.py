@@ -119,6 +119,7 @@ def render(event, kind, signatory=None) -> bytes:
     _name, _mime, pdf = documents.RENDERERS[kind](facts, VERIFICATION)
     if folder := os.environ.get("NETRALITAS_LAYOUT_PDFS"):
         name = f"{kind}-{len(facts.get('signers') or facts.get('groups') or [1])}.pdf"
+        Path(folder).mkdir(parents=True, exist_ok=True)
         Path(folder, name).write_bytes(pdf)
     return pdf
 
