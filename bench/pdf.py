@@ -19,7 +19,10 @@ validation data, LTV) with the local CA and TSA of the tests
 this process's alone; ``--no-tsa`` seals B-B with the development certificate.
 
 Signatures are realistic (issue #16): 4-6 strokes, about 1,000 points each
-signature, as signature_pad records them on a 10-inch tablet. The raw case
+signature, as signature_pad records them on a 10-inch tablet. Each is
+stored with its drawing for the lists, made when it is recorded (the bench
+prints what that costs a signature); ``--undrawn`` stores them without it,
+as before drawings were kept, so every document draws them. The raw case
 runs under the same collector thresholds as our renderer.
 
 Goals (issue #16): individual < 0.5 s; 600 signers < 5 s, 2,000 signers
@@ -119,7 +122,7 @@ def _split(total: float, parts: int, rng: random.Random) -> list[float]:
     return [total * weight / sum(weights) for weight in weights]
 
 
-def setup(signers: int) -> dict:
+def setup(signers: int, drawn: bool = True) -> dict:
     from django.core.management import call_command
 
     from pledges.models import (
@@ -130,7 +133,8 @@ def setup(signers: int) -> dict:
         Signatory,
         Signature,
     )
-    from pledges.rendering.strokes import render_svg, validate_strokes
+    from pledges.rendering.ink import stored_ink
+    from pledges.rendering.strokes import validate_strokes
     from pledges.services.events import open_event
 
     call_command("migrate", verbosity=0)
@@ -176,18 +180,30 @@ def setup(signers: int) -> dict:
         )
         for number in range(1, signers + 1)
     )
+    drawing_ms, sizes = [], []
     for number, signatory in enumerate(signatories):
-        # As pledges.services.signing.record_signature does: validated strokes, SVG drawn here.
+        # As pledges.services.signing.record_signature does: validated strokes, and
+        # their drawing for the lists made once, here (timed: a cost of signing).
         strokes = validate_strokes(signature_strokes(rng), PAD_WIDTH, PAD_HEIGHT)
+        drawing_started = time.perf_counter()
+        ink = stored_ink(strokes) if drawn else None
+        drawing_ms.append(1000 * (time.perf_counter() - drawing_started))
+        sizes.append(len(ink or ""))
         Signature.objects.create(
             signatory=signatory,
             signed_at=started + timedelta(seconds=20 * number),
             strokes=strokes,
-            svg=render_svg(strokes),
+            svg="",
+            ink=ink,
             pledge_sha256=event.frozen_pledge_sha256,
             idempotency_key=uuid.uuid4(),
         )
-    return {"event": event.pk, "signatory": signatories[0].pk}
+    return {
+        "event": event.pk,
+        "signatory": signatories[0].pk,
+        "drawing_ms": statistics.median(drawing_ms) if drawn else None,
+        "ink_kb": statistics.mean(sizes) / 1000 if drawn else None,
+    }
 
 
 def case_inputs(case: str, ids: dict):
@@ -449,6 +465,11 @@ def main() -> None:
     parser.add_argument("--signers", type=int, default=600)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-tsa", action="store_true", help="seal B-B, no local CA/TSA")
+    parser.add_argument(
+        "--undrawn",
+        action="store_true",
+        help="signatures stored without their drawing (as before it was kept): drawn per document",
+    )
     parser.add_argument("--workdir")
     parser.add_argument("--child", choices=["setup", "ours", "raw"])
     parser.add_argument("--case", choices=["individual", "collective"])
@@ -458,7 +479,7 @@ def main() -> None:
     if options.child:
         configure(Path(options.workdir))
         if options.child == "setup":
-            print(json.dumps(setup(options.signers)))
+            print(json.dumps(setup(options.signers, drawn=not options.undrawn)))
         elif options.child == "ours":
             print(json.dumps(measure_ours(options.case, json.loads(options.ids), options.repeat)))
         else:
@@ -470,12 +491,28 @@ def main() -> None:
         local_pki(Path(tmp), not options.no_tsa) as seal,
     ):
         workdir = Path(tmp)
-        ids = json.dumps(run_child(workdir, "--child", "setup", "--signers", str(options.signers)))
+        made = run_child(
+            workdir,
+            "--child",
+            "setup",
+            "--signers",
+            str(options.signers),
+            *(["--undrawn"] if options.undrawn else []),
+        )
+        ids = json.dumps(made)
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(
             f"PDF benchmark: {options.signers} signers, median of {options.repeat} runs"
             f" (load average {load}); seal {seal}"
         )
+        if made["drawing_ms"] is None:
+            print("signatures stored without their drawing: each document draws them")
+        else:
+            print(
+                f"drawn when recorded (a cost of signing, record_signature):"
+                f" {made['drawing_ms']:.2f} ms per signature (median), {made['ink_kb']:.1f} KB"
+                " stored"
+            )
         print(
             f"{'case':<18}{'render':>8}{'cpu':>7}{'ink cpu':>8}{'1st':>7}{'seal':>7}{'cpu':>6}"
             f"{'check':>7}"

@@ -6,6 +6,7 @@ from django.db import connection
 from pledges.core.dates import local_text
 from pledges.db import signatures
 from pledges.models import AuditEntry, Signature
+from pledges.rendering.ink import ink_sha256
 from pledges.services import audit
 from tests.test_signing import post, submission
 
@@ -39,6 +40,7 @@ def test_a_kiosk_signature_is_audited_exactly_as_entry_values_says(kiosk, signat
                 "idempotency_key": body["idempotency_key"],
                 "canvas": [800, 320],
                 "pledge_sha256": signatory.event.frozen_pledge_sha256,
+                "ink_sha256": ink_sha256(signature.ink),
             },
             at=signature.signed_at,
         )

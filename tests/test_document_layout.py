@@ -18,6 +18,7 @@ import pdfplumber
 import pytest
 
 from pledges.models import Document, PledgeTemplate, Signatory, Signature
+from pledges.rendering.ink import stored_ink
 from pledges.services import documents
 from pledges.services.events import open_event
 from tests.conftest import make_event
@@ -77,7 +78,9 @@ def long_event(unit, pasuruan, db):
     return open_event(event)
 
 
-def add_signers(event, count: int, signed_every: int = 1) -> list[Signatory]:
+def add_signers(event, count: int, signed_every: int = 1, drawn: bool = True) -> list[Signatory]:
+    """`count` signers of the longest names, every `signed_every`-th signed; their drawings
+    stored as recording stores them, or (not `drawn`) none, as before drawings were kept."""
     # The longest names always; beyond a few pages, jabatan and instansi of a usual
     # length (a 600-row table of 200-character ones would take 120 pages to check).
     position, agency = (LONG_POSITION, LONG_AGENCY) if count < 100 else (USUAL_POSITION, TAIL)
@@ -99,12 +102,14 @@ def add_signers(event, count: int, signed_every: int = 1) -> list[Signatory]:
         [[10 + 7 * n, 60 + 50 * (-1) ** n, 16 * n, 0.5] for n in range(100)],
         [[20, 140, 2000, 0.9], [700, 10, 2300, 0.2]],
     ]
+    ink = stored_ink(strokes) if drawn else None
     Signature.objects.bulk_create(
         Signature(
             signatory=signatory,
             signed_at=event.starts_at,
             strokes=strokes,
             svg="<svg></svg>",
+            ink=ink,
             pledge_sha256=event.frozen_pledge_sha256,
             idempotency_key=uuid.uuid4(),
         )

@@ -1,6 +1,7 @@
 """A printed signature is a pen's line: wider where the pen was slow or pressed, inside its box."""
 
 import copy
+import hashlib
 import math
 import random
 import re
@@ -143,3 +144,20 @@ def test_a_signature_draws_the_same_whichever_form_its_points_were_stored_in():
 
     assert pdf_path(as_objects, 30, 11) == pdf_path(strokes, 30, 11)
     assert pdf_path(as_objects, 45, 16) == pdf_path(strokes, 45, 16)
+
+
+def test_a_change_to_the_drawing_comes_with_a_new_drawing_name():
+    # Signatures keep their drawing from the day they were recorded, and documents print
+    # it while ink.DRAWING names the drawing that made it. If what pdf_path draws changes,
+    # this digest changes: give ink.DRAWING a new name with it, so stored drawings are drawn
+    # again rather than printed beside new ones that look different.
+    loops = [
+        [200 + 3 * n + 25 * math.cos(n / 4), 150 + 40 * math.sin(n / 4), 16 * n, 0.3 + n / 400]
+        for n in range(160)
+    ]
+    strokes = [line(400), loops, line(900, pressure=0.8, points=12)]
+    drawn = hashlib.sha256(pdf_path(strokes, *ink.LIST_BOX_MM).encode()).hexdigest()
+    assert (ink.DRAWING, drawn) == (
+        "pena-1",
+        "0119d5ac0860438522b17526b63041c2da7995598af3179d34a81ff69035eb55",
+    )

@@ -1,4 +1,8 @@
-"""A large document's signatures are drawn by a helper process: the same ink, whatever happens."""
+"""A large document's signatures are drawn by a helper process: the same ink, whatever happens.
+
+The signatures here were stored without their drawing (as before drawings
+were kept, ``Signature.ink`` NULL), so documents draw them from their strokes.
+"""
 
 import re
 from io import BytesIO
@@ -44,7 +48,7 @@ def drawn_here(event, kind, monkeypatch) -> list[bytes]:
 def test_a_large_document_drawn_by_the_helper_has_the_ink_drawn_here(
     long_event, kind, submissions, monkeypatch
 ):
-    signatories = add_signers(long_event, SIGNERS)
+    signatories = add_signers(long_event, SIGNERS, drawn=False)
     ids = sorted(signatory.signature.pk for signatory in signatories)
 
     by_helper = page_contents(render(long_event, kind))
@@ -55,7 +59,7 @@ def test_a_large_document_drawn_by_the_helper_has_the_ink_drawn_here(
 
 
 def test_a_small_document_draws_its_ink_here(long_event, submissions):
-    add_signers(long_event, 5)
+    add_signers(long_event, 5, drawn=False)
 
     pages = page_contents(render(long_event, Document.Kind.DEKLARASI))
 
@@ -64,7 +68,7 @@ def test_a_small_document_draws_its_ink_here(long_event, submissions):
 
 
 def test_a_helper_that_dies_costs_time_never_ink(long_event, monkeypatch, caplog):
-    add_signers(long_event, SIGNERS)
+    add_signers(long_event, SIGNERS, drawn=False)
     expected = drawn_here(long_event, Document.Kind.DEKLARASI, monkeypatch)
     killed = []
     submit = inkhelper.InkHelper.submit
@@ -106,7 +110,7 @@ def test_the_helper_answers_each_request_with_what_ink_draws():
 
 
 def test_a_box_placed_by_the_layout_but_missed_by_the_scan_is_still_drawn(long_event, monkeypatch):
-    add_signers(long_event, 5)
+    add_signers(long_event, 5, drawn=False)
     monkeypatch.setattr(pdfpages, "INK_BOX", re.compile(r"(?!)"))  # finds no box
 
     pages = page_contents(render(long_event, Document.Kind.DEKLARASI))
@@ -115,7 +119,7 @@ def test_a_box_placed_by_the_layout_but_missed_by_the_scan_is_still_drawn(long_e
 
 
 def test_on_one_core_a_large_document_draws_its_ink_here(long_event, submissions, monkeypatch):
-    add_signers(long_event, SIGNERS)
+    add_signers(long_event, SIGNERS, drawn=False)
     monkeypatch.setattr(pdfink, "cores", lambda: 1)
 
     pages = page_contents(render(long_event, Document.Kind.DEKLARASI))

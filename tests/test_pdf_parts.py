@@ -39,9 +39,9 @@ def split_early(monkeypatch):
     handed = []
     lay_out = inkhelper.InkHelper.lay_out
 
-    def spy(helper, html, base_url, box_mm, texts):
-        handed.append((html, sorted(texts)))
-        return lay_out(helper, html, base_url, box_mm, texts)
+    def spy(helper, html, base_url, box_mm, texts, paths=None):
+        handed.append((html, sorted({*texts, *(paths or {})})))
+        return lay_out(helper, html, base_url, box_mm, texts, paths)
 
     monkeypatch.setattr(inkhelper.InkHelper, "lay_out", spy)
     return handed

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from pledges.errors import Code, PledgeError
 from pledges.models import AuditEntry, Document, Representation, Signature
+from pledges.rendering.ink import LIST_BOX_MM, ink_sha256, pdf_path, stored_path
 from pledges.services import representation
 from pledges.services.documents import make_document
 from pledges.services.events import close_event
@@ -200,6 +201,10 @@ def test_a_tablet_records_the_representative_with_the_signature_when_the_event_a
     assert deputy.station is not None and deputy.registered_by is None
     entry = AuditEntry.objects.get(action="sign")
     assert entry.changes["representative"] == DEPUTY["full_name"]
+    # Drawn for the lists when recorded, as any signature taken at a tablet.
+    signature = Signature.objects.get(signatory=lurah)
+    assert stored_path(signature.ink, *LIST_BOX_MM) == pdf_path(signature.strokes, *LIST_BOX_MM)
+    assert entry.changes["ink_sha256"] == ink_sha256(signature.ink)
     # A retry of the same submission (the answer was lost) is the same signature.
     again = sign_on_tablet(client, lurah, representative=DEPUTY, idempotency_key=key)
     assert again.status_code == 200

@@ -1,5 +1,6 @@
 """Taking signatures through the tablet's API: exactly once, validated, SVG drawn by the server."""
 
+import hashlib
 import json
 import threading
 import uuid
@@ -64,6 +65,7 @@ def test_signature_is_stored_with_its_evidence(kiosk, signatory):
         "idempotency_key": body["idempotency_key"],
         "canvas": [800, 320],
         "pledge_sha256": signatory.event.frozen_pledge_sha256,
+        "ink_sha256": hashlib.sha256(signature.ink.encode()).hexdigest(),
     }
 
 

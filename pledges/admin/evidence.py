@@ -39,6 +39,10 @@ class SignatureAdmin(EvidenceAdmin):
     ]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # The print drawing is not shown; the picture is drawn from the strokes.
+        return super().get_queryset(request).defer("ink")
+
     @admin.display(description=_("kegiatan"))
     def event(self, signature):
         return signature.signatory.event

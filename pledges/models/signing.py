@@ -68,6 +68,10 @@ class Signature(models.Model):
     """One signatory's signature, never changed after it is stored.
 
     The strokes are the evidence; the SVG is drawn from them by the server.
+    `ink` is their drawing for the lists' signature box, made by the server
+    when the signature is recorded (`pledges.rendering.ink.stored_ink`), its
+    SHA-256 in the "sign" audit entry; NULL for a signature stored before
+    drawings were kept, which documents draw from the strokes.
     The database refuses UPDATE (and, on PostgreSQL, DELETE) of a row too.
     """
 
@@ -88,12 +92,19 @@ class Signature(models.Model):
     signed_at = models.DateTimeField(_("ditandatangani pada"))
     strokes = models.JSONField(_("goresan"))
     svg = models.TextField(_("SVG"))
+    # NULL, not "": "not drawn when recorded", where "" would be "no ink". And
+    # a nullable column without a default is added in place on SQLite, whose
+    # table rebuild would drop the trigger that keeps signatures immutable.
+    ink = models.TextField(_("tinta cetak"), null=True, blank=True, editable=False)
     pledge_sha256 = models.CharField(_("SHA-256 teks ikrar"), max_length=64)
     client_ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     idempotency_key = models.UUIDField(_("kunci idempotensi"), unique=True)
 
     objects = SignatureQuerySet.as_manager()
+
+    # The large fields, each thousands of numbers: read only where they are drawn.
+    DRAWINGS = ("strokes", "svg", "ink")
 
     class Meta:
         verbose_name = _("tanda tangan")

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from pledges.core.dates import clock_time, long_date
 from pledges.core.nip import format_nip
 from pledges.errors import Code, PledgeError
-from pledges.models import Event, Signatory
+from pledges.models import Event, Signatory, Signature
 from pledges.models.templates import COLLECTIVE, INDIVIDUAL, pledge_form
 from pledges.rendering.pictures import data_uri
 
 logger = logging.getLogger(__name__)
 
-# The facts never read a signature's strokes or stored SVG: both are large.
-UNDRAWN = ("signature__strokes", "signature__svg")
+# The facts never read a signature's strokes or drawings: they are large.
+UNDRAWN = tuple(f"signature__{name}" for name in Signature.DRAWINGS)
 # Who signed for an official, and a signature's paper scan, come with each row.
 WITH_HAND = ("signature", "signature__paper", "representation")
 PLACE_PREFIXES = ("Kota Administrasi ", "Kabupaten Administrasi ", "Kabupaten ", "Kota ")

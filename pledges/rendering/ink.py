@@ -20,8 +20,17 @@ The result is PDF path operators (``pdf_path``), which
 ``pledges.rendering.pdfink`` adds to the pages WeasyPrint made: WeasyPrint's
 own SVG reader spends ~10 µs on every number of a path, which for hundreds
 of signatures would cost more than the rest of the document.
+
+The lists of many signers (deklarasi, daftar hadir) print every signature
+in one box, ``LIST_BOX_MM``: a signature's drawing for it is made once, when
+the signature is recorded (``stored_ink``), and stored beside its strokes
+(``Signature.ink``), so a list of 2,000 is not drawn again for every
+document. A stored drawing names the drawing and the box it was made for;
+one made by another drawing or for another box is not used
+(``stored_path``), and the signature is drawn from its strokes again.
 """
 
+import hashlib
 import json
 import math
 from operator import add, mul, neg, sub
@@ -39,6 +48,35 @@ PAD_MIN_WIDTH, PAD_MAX_WIDTH, VELOCITY_WEIGHT = 1.0, 3.0, 0.7
 UNIT = 20  # path units per millimetre: 0.05 mm, under the tolerance
 # Bézier handle length of a quarter circle.
 KAPPA = 0.5523
+# The box the lists print a signature in, millimetres: its drawing is stored.
+LIST_BOX_MM = (30, 11)
+# Names this module's drawing in what is stored. Change it whenever pdf_path
+# draws differently, so drawings stored before are drawn again, not printed
+# (tests/test_ink.py holds the digest of a known signature's drawing).
+DRAWING = "pena-1"
+
+
+def stored_ink(strokes) -> str:
+    """What `Signature.ink` holds for `strokes`: which drawing, for which box, and its path."""
+    return f"{_drawing_key(LIST_BOX_MM)}\n{pdf_path(strokes, *LIST_BOX_MM)}"
+
+
+def ink_sha256(ink: str) -> str:
+    """The SHA-256 of a stored ink, as the signature's audit entry records it."""
+    return hashlib.sha256(ink.encode("ascii")).hexdigest()
+
+
+def stored_path(ink: str | None, width_mm: float, height_mm: float) -> str | None:
+    """The path in a stored `ink` if it was drawn by this drawing for this box, else None."""
+    head = _drawing_key((width_mm, height_mm)) + "\n"
+    if ink and ink.startswith(head):
+        return ink[len(head) :]
+    return None
+
+
+def _drawing_key(box_mm) -> str:
+    width, height = box_mm
+    return f"{DRAWING} {float(width):g}x{float(height):g}mm"
 
 
 def draw_texts(texts: dict, width_mm: float, height_mm: float) -> dict:

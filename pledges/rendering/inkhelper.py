@@ -14,8 +14,9 @@ same order:
 
 - ``(key, "ink", {id: strokes JSON}, (width_mm, height_mm))``: the paths,
   ``(key, {id: path operators})``; the helper then waits for more;
-- ``(key, "pdf", html, base_url, (width_mm, height_mm), {id: strokes JSON})``:
-  that part of a long document laid out, its signatures drawn
+- ``(key, "pdf", html, base_url, (width_mm, height_mm), {id: strokes JSON},
+  {id: path operators})``: that part of a long document laid out, its
+  signatures drawn from their strokes or put in as they were drawn before
   (``pdfjoin``), ``(key, pdf bytes)``; then the helper ends, so the memory
   of a thousand laid-out rows goes back to the system. A helper for that
   is started for the one document (``InkHelper.for_one_document``).
@@ -75,15 +76,21 @@ def serve(requests=None, answers=None) -> None:
         _write_frame(answers, (key, draw_texts(texts, *box_mm)))
 
 
-def lay_out(html: str, base_url: str, box_mm, texts: dict[int, str]) -> bytes:
-    """`html` as PDF, its signatures drawn from `texts` batch by batch as pages are written."""
+def lay_out(
+    html: str, base_url: str, box_mm, texts: dict[int, str], paths: dict[int, str] | None = None
+) -> bytes:
+    """`html` as PDF, its signatures drawn from `texts` batch by batch as pages are
+    written, or taken from `paths` where they were drawn before."""
     from pledges.rendering import pdfpages
     from pledges.rendering.ink import draw_texts
+
+    paths = paths or {}
 
     def drawn():
         for batch in pdfpages.in_batches(pdfpages.ink_ids(html)):
             mine = {pk: texts.pop(pk) for pk in batch if pk in texts}
-            yield batch, draw_texts(mine, *box_mm)
+            ready = {pk: paths.pop(pk) for pk in batch if pk in paths}
+            yield batch, {**ready, **draw_texts(mine, *box_mm)}
 
     # A box without strokes here fails the request: only the parent can read
     # them, and it then lays this part out itself.
@@ -141,9 +148,12 @@ class InkHelper:
         """A Future of ``{id: path operators}`` for `texts` drawn in `box_mm`."""
         return self._request("ink", texts, tuple(box_mm))
 
-    def lay_out(self, html: str, base_url: str, box_mm, texts: dict[int, str]) -> Future:
-        """A Future of the PDF of `html`, its signatures drawn from `texts`; then it ends."""
-        return self._request("pdf", html, base_url, tuple(box_mm), texts)
+    def lay_out(
+        self, html: str, base_url: str, box_mm, texts: dict[int, str], paths=None
+    ) -> Future:
+        """A Future of the PDF of `html`, its signatures drawn from `texts` or taken
+        from `paths` ({id: path operators}); then it ends."""
+        return self._request("pdf", html, base_url, tuple(box_mm), texts, paths or {})
 
     def _request(self, kind: str, *payload) -> Future:
         future = Future()

@@ -14,7 +14,9 @@ between the two cores of a server:
   and their pages numbered.
 
 Only the signatures a document places are read from the database, in
-batches, and never for a document that draws none. Whichever way it goes,
+batches, and never for a document that draws none; a signature drawn when it
+was recorded, for the box the document prints it in, is not drawn again
+(``ink.stored_path``), and its strokes are not read. Whichever way it goes,
 the same function draws the same numbers; a helper that fails costs time,
 never ink.
 """
@@ -28,7 +30,7 @@ from django.db.models.functions import Cast
 
 from pledges.models import Signature
 from pledges.rendering import pdfjoin, pdfpages
-from pledges.rendering.ink import draw_texts
+from pledges.rendering.ink import draw_texts, stored_path
 from pledges.rendering.inkhelper import InkHelper
 from pledges.rendering.pdfpages import UNIT_TO_PT, fewer_collections, in_batches
 
@@ -78,7 +80,11 @@ def _in_two_parts(html: str, first: str, second: str, base_url: str, box_mm) -> 
     """The two parts laid out side by side, joined, their pages numbered."""
     helper = InkHelper.for_one_document()
     second_ids = pdfpages.ink_ids(second)
-    later = helper and helper.lay_out(second, base_url, box_mm, _strokes_texts(second_ids))
+    later = None
+    if helper is not None:
+        paths, texts = _read(second_ids, box_mm)
+        later = helper.lay_out(second, base_url, box_mm, texts, paths)
+        del paths, texts  # not kept here meanwhile: the feeder drops them once sent
     first_pdf = _write(first, base_url, box_mm, pdfpages.ink_ids(first), helper_draws=False)
     second_pdf = later and _answer(helper, later)
     if second_pdf is None:
@@ -107,10 +113,28 @@ def _answer(helper, later) -> bytes | None:
     return pdf
 
 
+def _read(ids: list[int], box_mm) -> tuple[dict[int, str], dict[int, str]]:
+    """({id: path} drawn when recorded, {id: strokes JSON} of the rest) of `ids`.
+
+    A signature's stored drawing is used where it was made for this box by
+    this drawing (``ink.stored_path``); only the others' strokes are read.
+    A batch at a time: a long document's part has more ids than a query
+    should bind.
+    """
+    paths, undrawn = {}, []
+    for batch in in_batches(ids):
+        for pk, ink in Signature.objects.filter(pk__in=batch).values_list("pk", "ink"):
+            path = stored_path(ink, *box_mm)
+            if path is None:
+                undrawn.append(pk)
+            else:
+                paths[pk] = path
+    return paths, _strokes_texts(undrawn)
+
+
 def _strokes_texts(ids: list[int]) -> dict[int, str]:
     # The stored JSON as text, parsed by orjson where it is drawn: three
-    # times faster than the json module the field would use. A batch at a
-    # time: a long document's part has more ids than a query should bind.
+    # times faster than the json module the field would use.
     texts = {}
     for batch in in_batches(ids):
         texts.update(
@@ -124,27 +148,39 @@ def _strokes_texts(ids: list[int]) -> dict[int, str]:
 def _drawn_batches(ids: list[int], box_mm, by_helper: bool):
     """(ids, {id: path operators}) batch after batch, in `ids` order.
 
-    By the helper: every batch is read now and handed to the helper
-    process, which draws while WeasyPrint lays out; the results are
-    collected as pages are written. Otherwise each batch is read and drawn
-    when its pages are written.
+    By the helper: every batch is read now, and the strokes of those not
+    drawn when recorded are handed to the helper process, which draws while
+    WeasyPrint lays out; the results are collected as pages are written.
+    Otherwise each batch is read and drawn when its pages are written.
     """
     batches = in_batches(ids)
-    helper = InkHelper.get() if by_helper else None
-    if helper is None:
+    if not by_helper:
         return (_drawn_here(batch, box_mm) for batch in batches)
+    read = [(batch, *_read(batch, box_mm)) for batch in batches]
+    helper = InkHelper.get() if any(texts for _batch, _paths, texts in read) else None
+    if helper is None:
+        return (_drawn_now(batch, paths, texts, box_mm) for batch, paths, texts in read)
     # Submitting only queues the request: a helper that fails shows in its future.
-    pending = [(batch, helper.submit(_strokes_texts(batch), box_mm)) for batch in batches]
-    return (_collected(helper, future, batch, box_mm) for batch, future in pending)
+    pending = [
+        (batch, paths, helper.submit(texts, box_mm) if texts else None)
+        for batch, paths, texts in read
+    ]
+    return (_collected(helper, *waiting, box_mm) for waiting in pending)
 
 
 def _drawn_here(batch: list[int], box_mm) -> tuple[list[int], dict[int, str]]:
-    return batch, draw_texts(_strokes_texts(batch), *box_mm)
+    return _drawn_now(batch, *_read(batch, box_mm), box_mm)
 
 
-def _collected(helper, future, batch, box_mm) -> tuple[list[int], dict[int, str]]:
+def _drawn_now(batch, paths, texts, box_mm) -> tuple[list[int], dict[int, str]]:
+    return batch, {**paths, **draw_texts(texts, *box_mm)}
+
+
+def _collected(helper, batch, paths, future, box_mm) -> tuple[list[int], dict[int, str]]:
+    if future is None:
+        return batch, paths
     try:
-        return batch, future.result(timeout=HELPER_TIMEOUT_S)
+        return batch, {**paths, **future.result(timeout=HELPER_TIMEOUT_S)}
     except Exception:
         # A helper that died or hung costs time, never ink: this batch is
         # read again and drawn here, and the next document starts a new helper.

@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from pledges.db.audit_chain import append_entries
-from pledges.models import AuditEntry, Event
+from pledges.models import AuditEntry, Event, Signature
 
 REPR_LENGTH = AuditEntry._meta.get_field("object_repr").max_length
 
@@ -25,8 +25,7 @@ _station: ContextVar = ContextVar("audit_station", default=None)
 SKIPPED_FIELDS = {
     # A person's record is named by a masked NIP in its label, never the full one.
     "subject_nip",
-    "strokes",
-    "svg",
+    *Signature.DRAWINGS,
     "frozen_pledge",
     "frozen_pledge_text",
     "password",

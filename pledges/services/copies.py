@@ -52,7 +52,7 @@ def issue_copy(station: SigningStation, signature_id: int) -> SignerCopy:
     """
     signature = (
         Signature.objects.select_related("signatory__event")
-        .defer("strokes", "svg")
+        .defer(*Signature.DRAWINGS)
         .filter(pk=signature_id, signatory__event_id=station.event_id)
         .first()
     )

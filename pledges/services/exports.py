@@ -3,6 +3,7 @@
 from pledges.core.labels import label_of
 from pledges.models import Event, Signatory
 from pledges.models.clock import local_time_of
+from pledges.rendering.facts import UNDRAWN
 from pledges.rendering.spreadsheets import write_table
 from pledges.services.filenames import event_file_name
 
@@ -33,7 +34,7 @@ def export_signatories(event: Event, fmt: str) -> tuple[str, str, bytes]:
     signatories = (
         Signatory.objects.filter(event=event)
         .select_related("led_region", "signature__station", "signature__paper", "representation")
-        .defer("signature__strokes", "signature__svg")
+        .defer(*UNDRAWN)
         .in_protocol_order()
     )
     rows = []

@@ -1,17 +1,22 @@
 """Checks that the evidence still proves what it says: run after a restore, or any time.
 
 Each check yields human-readable problems (Indonesian); an empty result means
-every frozen pledge, signature, stored PDF and audit hash chain is intact.
+every frozen pledge, signature and its stored drawing, stored PDF and audit hash chain is intact.
 """
 
 import hashlib
+import itertools
 from collections.abc import Iterator
 
 from django.core.files.storage import default_storage
 
 from pledges.models import AuditEntry, Document, Event, Signature
 from pledges.models.templates import pledge_text, sha256_hex
+from pledges.rendering.ink import ink_sha256
 from pledges.services.trail import check_audit_chains, check_document_anchors
+
+# Signatures (and their audit entries) read at a time.
+CHUNK = 1000
 
 
 def check_frozen_pledges() -> Iterator[str]:
@@ -34,6 +39,33 @@ def check_signatures() -> Iterator[str]:
     for pk, signed_sha, event_sha in signatures.iterator(chunk_size=5000):
         if signed_sha != event_sha:
             yield f"Tanda tangan #{pk}: SHA-256 ikrar berbeda dari yang dibekukan kegiatan."
+
+
+def check_signature_drawings() -> Iterator[str]:
+    """Every drawing stored with a signature is the one its "sign" audit entry recorded.
+
+    The drawing is what documents print (`pledges.rendering.ink.stored_ink`);
+    its SHA-256 is in the entry, which the hash chain holds: a drawing
+    rewritten in the database shows here, and a rewritten entry in the chain.
+    """
+    stored = Signature.objects.filter(ink__isnull=False).order_by("pk")
+    pks = stored.values_list("pk", flat=True).iterator(chunk_size=CHUNK)
+    for chunk in iter(lambda: list(itertools.islice(pks, CHUNK)), []):
+        entries = AuditEntry.objects.filter(
+            action="sign", object_type="Signature", object_id__in=[str(pk) for pk in chunk]
+        )
+        recorded = {
+            int(object_id): (changes or {}).get("ink_sha256")
+            for object_id, changes in entries.values_list("object_id", "changes")
+        }
+        for pk, ink in Signature.objects.filter(pk__in=chunk).values_list("pk", "ink"):
+            if pk not in recorded or recorded[pk] is None:
+                yield f"Tanda tangan #{pk}: gambar cetaknya tidak tercatat di jejak audit."
+            elif recorded[pk] != ink_sha256(ink):
+                yield (
+                    f"Tanda tangan #{pk}: gambar cetaknya tidak cocok dengan yang tercatat "
+                    "saat ditandatangani."
+                )
 
 
 def file_sha256(name: str) -> str:
@@ -59,6 +91,7 @@ def verify_everything() -> tuple[dict[str, int], list[str]]:
     problems = [
         *check_frozen_pledges(),
         *check_signatures(),
+        *check_signature_drawings(),
         *check_documents(),
         *check_audit_chains(),
         *check_document_anchors(),

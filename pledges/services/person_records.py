@@ -22,7 +22,7 @@ from pledges.core.nip import format_nip, mask_nip, normalize_nip, validate_nip
 from pledges.core.time_zones import zone_of_unit
 from pledges.errors import Code, PledgeError
 from pledges.models import BawasluUnit, Document, Signatory
-from pledges.rendering.facts import kop_facts
+from pledges.rendering.facts import UNDRAWN, kop_facts
 from pledges.services import audit
 from pledges.services.visibility import is_unit_staff, unit_subtree
 
@@ -62,7 +62,7 @@ def pledges_of(unit: BawasluUnit, nip: str) -> QuerySet[Signatory]:
         Signatory.objects.filter(nip=nip, signature__isnull=False)
         .filter(unit_subtree(unit.pk, prefix="event__unit__"))
         .select_related("event__unit", "event__region", "event__template", "signature")
-        .defer("signature__strokes", "signature__svg")
+        .defer(*UNDRAWN)
         .order_by("signature__signed_at", "pk")
     )
 

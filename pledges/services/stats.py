@@ -89,6 +89,6 @@ def latest_signatures(event: Event, limit: int = 12):
     return (
         Signature.objects.filter(signatory__event=event)
         .select_related("signatory", "station")
-        .defer("strokes")
+        .defer(*Signature.DRAWINGS)
         .order_by("-signed_at", "-pk")[:limit]
     )
