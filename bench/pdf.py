@@ -11,7 +11,8 @@ belongs to that case alone:
 
 - ours: facts + Django template + WeasyPrint + the signatures' ink (render),
   then the PAdES seal and its check, as ``build_document`` does them;
-- raw: WeasyPrint alone on the very same HTML, the floor our renderer sits on.
+- raw: WeasyPrint alone on the very same HTML, with its own user-agent sheet
+  (ours scopes its pseudo-elements, pledges.rendering.pdfpages).
 
 The seal is the production one: B-LTA (an RFC 3161 timestamp and the
 validation data, LTV) with the local CA and TSA of the tests
