@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 
 from pledges.models import AuditEntry, Document, Signature
 from pledges.rendering import ink, inkhelper, pdfink
@@ -142,3 +143,19 @@ def test_verify_integrity_names_a_drawing_no_audit_entry_recorded(signatory):
     ok, report = verify()
     assert not ok
     assert f"Tanda tangan #{signature.pk}: gambar cetaknya tidak tercatat" in report
+
+
+def test_an_admin_with_every_permission_cannot_change_a_stored_drawing(
+    client, superuser, kiosk, signatory
+):
+    signature = signed_at_the_kiosk(kiosk, signatory)
+    client.force_login(superuser)
+    url = reverse("admin:pledges_signature_change", args=[signature.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"ink": stored_ink(OTHER), "strokes": "[]"})
+
+    assert page.status_code == 200 and "pena-1" not in page.content.decode()
+    assert response.status_code == 403
+    stored = Signature.objects.get(pk=signature.pk)
+    assert (stored.ink, stored.strokes) == (signature.ink, signature.strokes)
