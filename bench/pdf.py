@@ -24,7 +24,9 @@ signature, as signature_pad records them on a 10-inch tablet. Each is
 stored with its drawing for the lists, made when it is recorded (the bench
 prints what that costs a signature); ``--undrawn`` stores them without it,
 as before drawings were kept, so every document draws them. The raw case
-runs under the same collector thresholds as our renderer.
+runs under the same collector thresholds as our renderer. Both run in the
+environment of the worker's systemd unit (``docs/deploy``), which builds the
+documents (``--no-worker-env``: without it).
 
 Goals (issue #16): individual < 0.5 s; 600 signers < 5 s, 2,000 signers
 < 15 s and < 500 MB peak, timestamp and LTV included, cost linear in signers
@@ -433,12 +435,26 @@ def page_html(documents, kind: str, facts: dict, verification) -> str:
     return render_to_string(template, {**facts, "verification": verification})
 
 
-def run_child(workdir: Path, *args: str) -> dict:
+WORKER_UNIT = ROOT / "docs" / "deploy" / "netralitas-worker.service"
+
+
+def worker_environment() -> dict[str, str]:
+    """The `Environment=` settings of the worker's systemd unit, which builds documents."""
+    found = {}
+    for line in WORKER_UNIT.read_text().splitlines():
+        if line.startswith("Environment="):
+            name, _, value = line.removeprefix("Environment=").partition("=")
+            found[name] = value
+    return found
+
+
+def run_child(workdir: Path, *args: str, env: dict | None = None) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--workdir", str(workdir), *args],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -470,6 +486,11 @@ def main() -> None:
         "--undrawn",
         action="store_true",
         help="signatures stored without their drawing (as before it was kept): drawn per document",
+    )
+    parser.add_argument(
+        "--no-worker-env",
+        action="store_true",
+        help="measure without the worker unit's environment (docs/deploy)",
     )
     parser.add_argument("--workdir")
     parser.add_argument("--child", choices=["setup", "ours", "raw"])
@@ -521,10 +542,16 @@ def main() -> None:
             f"{'raw':>7}{'cpu':>7}{'raw pk':>7}"
             f"{'ms/signer':>11}"
         )
+        # Documents are built by the worker: measured in its environment.
+        worker = {} if options.no_worker_env else worker_environment()
+        print(
+            "environment of the worker unit: "
+            + (" ".join(f"{name}={value}" for name, value in worker.items()) or "none")
+        )
         for case in ("individual", "collective"):
             common = ["--case", case, "--ids", ids, "--repeat", str(options.repeat)]
-            ours = run_child(workdir, "--child", "ours", *common)
-            raw = run_child(workdir, "--child", "raw", *common)
+            ours = run_child(workdir, "--child", "ours", *common, env={**os.environ, **worker})
+            raw = run_child(workdir, "--child", "raw", *common, env={**os.environ, **worker})
             label = "individual" if case == "individual" else f"collective {options.signers}"
             total = ours["render_s"] + ours["pades_s"] + ours["check_s"]
             per_signer = (
