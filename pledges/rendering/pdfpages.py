@@ -47,8 +47,8 @@ logger = logging.getLogger(__name__)
 # by one, never shared: of a 2,000-row list's memory, more than a third. Our
 # documents have markers only on list items and no notes, so in the sheet
 # they are laid out with, markers are styled on list items and the notes'
-# rules are left out: the same pages (tests/test_document_pages.py compares
-# every document with WeasyPrint's own sheet), in 45 % less memory and 18 %
+# rules are left out: the same pages (tests/test_ua_sheet.py compares each
+# document with WeasyPrint's own sheet), in 45 % less memory and 18 %
 # less time for the rows (bench/pdf-log.md).
 SCOPED_PSEUDO = [
     (re.compile(r"^::marker\b", re.MULTILINE), "li::marker"),

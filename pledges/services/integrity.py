@@ -99,6 +99,7 @@ def verify_everything() -> tuple[dict[str, int], list[str]]:
     counts = {
         "kegiatan": Event.objects.exclude(frozen_pledge_sha256="").count(),
         "tanda tangan": Signature.objects.count(),
+        "gambar tanda tangan": Signature.objects.filter(ink__isnull=False).count(),
         "dokumen": Document.objects.filter(status=Document.Status.READY).count(),
         "entri audit": AuditEntry.objects.count(),
     }
