@@ -448,6 +448,15 @@ def worker_environment() -> dict[str, str]:
     return found
 
 
+def stolen_s() -> float:
+    """Seconds of CPU the hypervisor gave to others, over all cores, since boot (/proc/stat)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def run_child(workdir: Path, *args: str, env: dict | None = None) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--workdir", str(workdir), *args],
@@ -550,8 +559,11 @@ def main() -> None:
         )
         for case in ("individual", "collective"):
             common = ["--case", case, "--ids", ids, "--repeat", str(options.repeat)]
+            stolen, started = stolen_s(), time.perf_counter()
             ours = run_child(workdir, "--child", "ours", *common, env={**os.environ, **worker})
             raw = run_child(workdir, "--child", "raw", *common, env={**os.environ, **worker})
+            cores = os.cpu_count() or 1
+            steal = (stolen_s() - stolen) / (time.perf_counter() - started) / cores
             label = "individual" if case == "individual" else f"collective {options.signers}"
             total = ours["render_s"] + ours["pades_s"] + ours["check_s"]
             per_signer = (
@@ -569,7 +581,11 @@ def main() -> None:
                 f"{ours['together_mb']:>5.0f}MB{raw['raw_s']:>6.2f}s{raw['raw_cpu_s']:>6.2f}s"
                 f"{raw['raw_peak_mb']:>5.0f}MB  {per_signer}"
             )
-            print("  " + json.dumps({"case": case, **ours, **raw}))
+            print(
+                f"  steal: the host gave {100 * steal:.0f} % of this machine's CPU time to others"
+                " during the case (/proc/stat): wall times above grow with it"
+            )
+            print("  " + json.dumps({"case": case, **ours, **raw, "steal": steal}))
         print(
             "render: facts + template + WeasyPrint + ink, wall (cpu); ink cpu, ink pk: the"
             " helper processes beside the render (pledges.rendering.inkhelper: drawing"
