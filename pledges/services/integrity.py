@@ -48,17 +48,17 @@ def check_signature_drawings() -> Iterator[str]:
     its SHA-256 is in the entry, which the hash chain holds: a drawing
     rewritten in the database shows here, and a rewritten entry in the chain.
     """
-    stored = Signature.objects.filter(ink__isnull=False).order_by("pk")
-    pks = stored.values_list("pk", flat=True).iterator(chunk_size=CHUNK)
-    for chunk in iter(lambda: list(itertools.islice(pks, CHUNK)), []):
+    stored = Signature.objects.filter(ink__isnull=False).order_by("pk").values_list("pk", "ink")
+    rows = stored.iterator(chunk_size=CHUNK)
+    for chunk in iter(lambda: list(itertools.islice(rows, CHUNK)), []):
         entries = AuditEntry.objects.filter(
-            action="sign", object_type="Signature", object_id__in=[str(pk) for pk in chunk]
+            action="sign", object_type="Signature", object_id__in=[str(pk) for pk, _ink in chunk]
         )
         recorded = {
             int(object_id): (changes or {}).get("ink_sha256")
             for object_id, changes in entries.values_list("object_id", "changes")
         }
-        for pk, ink in Signature.objects.filter(pk__in=chunk).values_list("pk", "ink"):
+        for pk, ink in chunk:
             if pk not in recorded or recorded[pk] is None:
                 yield f"Tanda tangan #{pk}: gambar cetaknya tidak tercatat di jejak audit."
             elif recorded[pk] != ink_sha256(ink):
