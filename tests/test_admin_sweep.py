@@ -25,6 +25,7 @@ from pledges.models import (
     SigningStation,
     User,
 )
+from pledges.rendering.ink import stored_ink
 from pledges.services.events import close_event
 from tests.conftest import (
     make_event,
@@ -125,7 +126,8 @@ def world(unit, staff, template, other_unit, pasuruan, gorontalo):
 
     opened = open_event(make_event(unit, pasuruan, template, title="Apel terbuka"))
     signed = make_signatory(opened, "Sudah Tanda Tangan")
-    make_signature(signed)
+    # With its drawing for the lists, as a signature recorded at a tablet has.
+    make_signature(signed, ink=stored_ink([[[10, 10, 0, 0.5], [120, 60, 40, 0.5]]]))
     unsigned = make_signatory(opened, "Belum Tanda Tangan", nip="")
     closed = open_event(make_event(unit, pasuruan, template, title="Sosialisasi selesai"))
     closed_signatory = make_signatory(closed, "Peserta Lama", nip="")
@@ -351,6 +353,10 @@ UNIT_STAFF_CASES = {
     "signature: change": lambda c, w: c.post(
         change_url(w["signed"].signature), {"user_agent": "x"}
     ),
+    "signature: change its drawing": lambda c, w: c.post(
+        change_url(w["signed"].signature),
+        {"ink": stored_ink([[[0, 0, 0, 0.5], [700, 300, 40, 0.5]]])},
+    ),
     "signature: delete": lambda c, w: c.post(delete_url(w["signed"].signature), {"post": "yes"}),
     "signature: add": lambda c, w: c.post(reverse("admin:pledges_signature_add"), {}),
     "document: change hash": lambda c, w: c.post(change_url(w["document"]), {"sha256": "0" * 64}),
@@ -421,6 +427,7 @@ SUPERUSER_CASES = {
         "event open: delete signed signatory in inline",
         "signatory signed: rename",
         "signature: change",
+        "signature: change its drawing",
         "document: change hash",
         "audit entry: delete",
         "document: view on site",
